@@ -1,0 +1,168 @@
+/**
+ * One aggregation group: the alerts of one route that share group labels, flushed to the
+ * notify pipeline on Alertmanager 0.25's timing (dispatch.aggrGroup):
+ *  - the first flush comes group_wait after the group was created, or at once when an
+ *    alert inserted before that first flush started more than group_wait ago;
+ *  - after that, a flush every group_interval (repeat_interval is the dedup stage's business);
+ *  - a flush that is still running when the next one falls due delays it until it ends;
+ *  - after a successful flush, resolved alerts that were sent and not updated since are
+ *    dropped; when none are left the owner is told (the dispatcher then removes the group).
+ * All waiting goes through the injected Clock.
+ */
+import type { Logger } from 'pino';
+import { isResolved, type Alert } from '../alert/alert.js';
+import type { Labels } from '../labels/labels.js';
+import type { FlushContext } from '../pipeline/context.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { Clock } from '../util/clock.js';
+import { compareAlerts } from './order.js';
+import type { Route } from './route.js';
+
+/** Alertmanager's notify.MinTimeout: a flush gets at least this long before it is aborted. */
+export const MIN_FLUSH_TIMEOUT_MS = 10_000;
+
+export interface AggregationGroupOptions {
+  readonly route: Route;
+  readonly labels: Labels;
+  readonly clock: Clock;
+  readonly stage: Stage;
+  readonly logger: Logger;
+  /** Called once a flush left the group without alerts. */
+  readonly onEmpty: (group: AggregationGroup) => void;
+}
+
+export class AggregationGroup {
+  readonly route: Route;
+  readonly labels: Labels;
+  readonly groupKey: string;
+  private readonly clock: Clock;
+  private readonly stage: Stage;
+  private readonly logger: Logger;
+  private readonly onEmpty: (group: AggregationGroup) => void;
+  private readonly held = new Map<string, Alert>();
+  private cancelTimer: () => void;
+  private hasFlushed = false;
+  private flushing: Promise<void> | undefined;
+  private tickWhileFlushing = false;
+  private readonly stopped = new AbortController();
+
+  constructor(options: AggregationGroupOptions) {
+    this.route = options.route;
+    this.labels = options.labels;
+    this.groupKey = options.route.groupKey(options.labels);
+    this.clock = options.clock;
+    this.stage = options.stage;
+    this.logger = options.logger.child({ aggrGroup: this.groupKey });
+    this.onEmpty = options.onEmpty;
+    this.cancelTimer = this.clock.setTimer(this.route.groupWaitMs, () => this.tick());
+  }
+
+  /**
+   * Adds or replaces the alert. Before the first flush, an alert that started more than
+   * group_wait ago makes the group flush now instead of waiting.
+   */
+  insert(alert: Alert): void {
+    this.held.set(alert.fingerprint, alert);
+    if (!this.hasFlushed && alert.startsAtMs + this.route.groupWaitMs < this.clock.nowMs()) {
+      this.reschedule(0);
+    }
+  }
+
+  /** The held alerts in notification order. */
+  alerts(): Alert[] {
+    return [...this.held.values()].sort(compareAlerts);
+  }
+
+  has(fingerprint: string): boolean {
+    return this.held.has(fingerprint);
+  }
+
+  get empty(): boolean {
+    return this.held.size === 0;
+  }
+
+  /** Cancels the timer and aborts a running flush; the group does nothing afterwards. */
+  stop(): void {
+    this.cancelTimer();
+    this.stopped.abort(new Error(`aggregation group ${this.groupKey} stopped`));
+  }
+
+  /** Resolves when no flush is running (for orderly shutdown and tests). */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private reschedule(delayMs: number): void {
+    this.cancelTimer();
+    this.cancelTimer = this.clock.setTimer(delayMs, () => this.tick());
+  }
+
+  private tick(): void {
+    if (this.stopped.signal.aborted) return;
+    if (this.flushing) {
+      // Like Go's timer channel: the tick waits for the running flush, then runs at once.
+      this.tickWhileFlushing = true;
+      return;
+    }
+    const nowMs = this.clock.nowMs();
+    this.reschedule(this.route.groupIntervalMs);
+    this.hasFlushed = true;
+    this.flushing = this.flush(nowMs).finally(() => {
+      this.flushing = undefined;
+      if (this.tickWhileFlushing) {
+        this.tickWhileFlushing = false;
+        this.tick();
+      }
+    });
+  }
+
+  private async flush(nowMs: number): Promise<void> {
+    if (this.held.size === 0) return;
+    const sent = this.alerts().map((a) => forFlush(a, nowMs));
+    const ctx = this.context(nowMs);
+    let ok = false;
+    try {
+      await this.stage.exec(ctx.flush, sent);
+      ok = true;
+    } catch (err) {
+      const level = this.stopped.signal.aborted ? 'debug' : 'error';
+      this.logger[level]({ err, numAlerts: sent.length }, 'notify for alerts failed');
+    } finally {
+      ctx.done();
+    }
+    if (!ok || this.stopped.signal.aborted) return;
+    for (const a of sent) {
+      // Keep an alert that was updated while we notified: its new version is still due.
+      if (isResolved(a, nowMs) && this.held.get(a.fingerprint)?.updatedAtMs === a.updatedAtMs) {
+        this.held.delete(a.fingerprint);
+      }
+    }
+    if (this.held.size === 0) this.onEmpty(this);
+  }
+
+  private context(nowMs: number): { flush: FlushContext; done: () => void } {
+    // The flush may run until the next one is due (but at least MIN_FLUSH_TIMEOUT_MS), or
+    // until the group stops.
+    const timeout = new AbortController();
+    const cancelTimeout = this.clock.setTimer(Math.max(this.route.groupIntervalMs, MIN_FLUSH_TIMEOUT_MS), () =>
+      timeout.abort(new Error(`flush of ${this.groupKey} timed out`)),
+    );
+    const flush: FlushContext = {
+      groupKey: this.groupKey,
+      groupLabels: this.labels,
+      receiverName: this.route.receiver,
+      repeatIntervalMs: this.route.repeatIntervalMs,
+      nowMs,
+      muteTimeIntervals: this.route.muteTimeIntervals,
+      activeTimeIntervals: this.route.activeTimeIntervals,
+      signal: AbortSignal.any([timeout.signal, this.stopped.signal]),
+      logger: this.logger,
+    };
+    return { flush, done: cancelTimeout };
+  }
+}
+
+/** A firing alert is sent without its end time, so it does not turn resolved while in flight. */
+function forFlush(alert: Alert, nowMs: number): Alert {
+  return isResolved(alert, nowMs) || alert.endsAtMs === 0 ? alert : { ...alert, endsAtMs: 0 };
+}

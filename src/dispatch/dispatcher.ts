@@ -1,0 +1,157 @@
+/**
+ * The dispatcher (Alertmanager's dispatch.Dispatcher): takes every alert the store holds or
+ * receives, routes it through the routing tree, and puts it into the aggregation group of
+ * each matched route and its group labels, creating the group on first use. Groups flush to
+ * the notify pipeline on their own timers; a group a flush left empty is removed at once
+ * (Alertmanager sweeps empty groups every 30 s instead; removing them right away makes the
+ * next alert with those labels start a fresh group with group_wait, deterministically).
+ */
+import type { Logger } from 'pino';
+import type { Alert } from '../alert/alert.js';
+import { compareStrings, fingerprint, type Labels } from '../labels/labels.js';
+import type { Stage } from '../pipeline/stage.js';
+import type { AlertStoreListener } from '../store/alerts.js';
+import type { Clock } from '../util/clock.js';
+import { AggregationGroup } from './aggregation-group.js';
+import { compareLabelSets } from './order.js';
+import type { Route } from './route.js';
+
+/** The part of AlertStore the dispatcher reads. */
+export interface AlertSource {
+  list(): Alert[];
+  subscribe(listener: AlertStoreListener): () => void;
+}
+
+export interface DispatcherOptions {
+  readonly alerts: AlertSource;
+  /** Root of the routing tree. */
+  readonly route: Route;
+  /** The notify pipeline every flush goes through. */
+  readonly stage: Stage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** One aggregation group as GET /api/v2/alerts/groups shows it. */
+export interface AlertGroupView {
+  readonly labels: Labels;
+  readonly receiver: string;
+  readonly groupKey: string;
+  readonly routeKey: string;
+  readonly routeId: string;
+  /** The held alerts (resolved ones not yet notified included), in notification order. */
+  readonly alerts: readonly Alert[];
+}
+
+export class Dispatcher {
+  private readonly source: AlertSource;
+  private readonly root: Route;
+  private readonly stage: Stage;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  /** Route → fingerprint of the group labels → group. Routes are told apart by identity, as their keys may repeat. */
+  private readonly groupsByRoute = new Map<Route, Map<string, AggregationGroup>>();
+  private groupCount = 0;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(options: DispatcherOptions) {
+    this.source = options.alerts;
+    this.root = options.route;
+    this.stage = options.stage;
+    this.clock = options.clock;
+    this.logger = options.logger.child({ component: 'dispatcher' });
+  }
+
+  /** Routes every alert already held, then every alert put from now on. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.source.subscribe({ onPut: (alert) => this.process(alert) });
+    for (const alert of this.source.list()) this.process(alert);
+  }
+
+  /**
+   * Stops listening, cancels every group's timer and aborts running flushes; resolves once
+   * those flushes have returned.
+   */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const groups = this.allGroups();
+    for (const g of groups) g.stop();
+    this.groupsByRoute.clear();
+    this.groupCount = 0;
+    await Promise.all(groups.map((g) => g.settled()));
+  }
+
+  /** alertmanager_dispatcher_aggregation_groups. */
+  aggregationGroupCount(): number {
+    return this.groupCount;
+  }
+
+  /** Groups in Alertmanager's order (group labels, then receiver), alerts in notification order. */
+  groups(): AlertGroupView[] {
+    const views = this.allGroups().map((g) => ({
+      labels: g.labels,
+      receiver: g.route.receiver,
+      groupKey: g.groupKey,
+      routeKey: g.route.key(),
+      routeId: g.route.id(),
+      alerts: g.alerts(),
+    }));
+    return views.sort((a, b) => compareLabelSets(a.labels, b.labels) || compareStrings(a.receiver, b.receiver));
+  }
+
+  /**
+   * Fingerprints of every alert some group still holds, e.g. a resolved alert whose resolved
+   * notification is not sent yet: pass to AlertStore.gc's `retain` so it survives a restart.
+   */
+  heldFingerprints(): Set<string> {
+    const held = new Set<string>();
+    for (const g of this.allGroups()) for (const a of g.alerts()) held.add(a.fingerprint);
+    return held;
+  }
+
+  private allGroups(): AggregationGroup[] {
+    const out: AggregationGroup[] = [];
+    for (const groups of this.groupsByRoute.values()) out.push(...groups.values());
+    return out;
+  }
+
+  private process(alert: Alert): void {
+    for (const route of this.root.match(alert.labels)) this.insert(alert, route);
+  }
+
+  private insert(alert: Alert, route: Route): void {
+    const labels = route.groupLabels(alert.labels);
+    const id = fingerprint(labels);
+    let groups = this.groupsByRoute.get(route);
+    if (!groups) {
+      groups = new Map();
+      this.groupsByRoute.set(route, groups);
+    }
+    let group = groups.get(id);
+    if (!group) {
+      group = new AggregationGroup({
+        route,
+        labels,
+        clock: this.clock,
+        stage: this.stage,
+        logger: this.logger,
+        onEmpty: (g) => this.remove(g, id),
+      });
+      groups.set(id, group);
+      this.groupCount++;
+    }
+    group.insert(alert);
+  }
+
+  private remove(group: AggregationGroup, id: string): void {
+    const groups = this.groupsByRoute.get(group.route);
+    if (groups?.get(id) !== group) return;
+    group.stop();
+    groups.delete(id);
+    if (groups.size === 0) this.groupsByRoute.delete(group.route);
+    this.groupCount--;
+  }
+}
+
