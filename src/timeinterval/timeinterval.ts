@@ -88,15 +88,15 @@ export function parseTimeInterval(raw: unknown): TimeInterval {
     years?: readonly InclusiveRange[];
     location: string;
   } = { location: parseLocation(raw['location']) };
-  const times = parseList(raw, 'times', parseTimeRange);
+  const times = parseList(raw, 'times', parseTimeRange, ZERO_TIME_RANGE);
   if (times) interval.times = times;
-  const weekdays = parseList(raw, 'weekdays', parseWeekdayRange);
+  const weekdays = parseList(raw, 'weekdays', parseWeekdayRange, ZERO_RANGE);
   if (weekdays) interval.weekdays = weekdays;
-  const daysOfMonth = parseList(raw, 'days_of_month', parseDayOfMonthRange);
+  const daysOfMonth = parseList(raw, 'days_of_month', parseDayOfMonthRange, ZERO_RANGE);
   if (daysOfMonth) interval.daysOfMonth = daysOfMonth;
-  const months = parseList(raw, 'months', parseMonthRange);
+  const months = parseList(raw, 'months', parseMonthRange, ZERO_RANGE);
   if (months) interval.months = months;
-  const years = parseList(raw, 'years', parseYearRange);
+  const years = parseList(raw, 'years', parseYearRange, ZERO_RANGE);
   if (years) interval.years = years;
   return Object.freeze(interval);
 }
@@ -149,22 +149,27 @@ function luxonZone(location: string): string {
 
 // --- parsing helpers ---------------------------------------------------------------------
 
+// A null list element is never validated by Alertmanager: yaml.v2 leaves Go's zero value
+// there ({0, 0}: 00:00-00:00 matches nothing, weekday 0 is Sunday, day/month 0 never match).
+// We keep the same zero so such configs load and behave identically.
+const ZERO_TIME_RANGE: TimeRange = Object.freeze({ startMinute: 0, endMinute: 0 });
+const ZERO_RANGE: InclusiveRange = Object.freeze({ begin: 0, end: 0 });
+
 function parseList<T>(
   obj: Record<string, unknown>,
   key: string,
   parseItem: (item: unknown, path: KeyPath) => T,
+  zero: T,
 ): readonly T[] | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
     throw new TimeIntervalError([key], `${key} must be a list (got ${describe(value)})`);
   }
-  return Object.freeze(value.map((item, i) => Object.freeze(parseItem(item, [key, i]))));
+  return Object.freeze(value.map((item, i) => (item === null ? zero : Object.freeze(parseItem(item, [key, i])))));
 }
 
 function parseTimeRange(item: unknown, path: KeyPath): TimeRange {
-  // A null list element is Go's zero TimeRange (00:00-00:00), which matches nothing.
-  if (item === null) return { startMinute: 0, endMinute: 0 };
   if (!isPlainObject(item)) {
     throw new TimeIntervalError(path, `time range must be a mapping with start_time and end_time (got ${describe(item)})`);
   }
@@ -237,10 +242,7 @@ function parseYearRange(item: unknown, path: KeyPath): InclusiveRange {
   return r;
 }
 
-/**
- * `member` or `start:end`, compared case-insensitively. A null element is Go's zero range
- * {0, 0} (Alertmanager skips validation for nulls), which we keep for identical matching.
- */
+/** `member` or `start:end`, compared case-insensitively. */
 function parseRange(
   item: unknown,
   path: KeyPath,
@@ -248,7 +250,6 @@ function parseRange(
   member: (text: string) => number | undefined,
   want: string,
 ): InclusiveRange {
-  if (item === null) return { begin: 0, end: 0 };
   const raw = scalarText(item, path, what) ?? '';
   const parts = raw.toLowerCase().split(':');
   if (parts.length > 2) {
@@ -284,9 +285,15 @@ function parseLocation(value: unknown): string {
   return name;
 }
 
-// Intl accepts zone names case-insensitively but Go reads the tz file by exact name: refuse a
-// name whose canonical form differs only in case, and names with a segment starting lowercase
-// (no tz database name has one), which catches lowercased aliases like "us/eastern".
+// Intl accepts zone names case-insensitively, but Go opens the tz database file by its exact
+// name. A name whose canonical form differs only in case is refused. Aliases resolve to another
+// name, so for them we check the spelling rules tz database names follow: every segment starts
+// with a capital, and the only all-capital words are these (collected from tzdata 2025b).
+// This refuses "us/eastern", "US/EASTERN", "ETC/UTC" and "ZULU" as Go does.
+const TZ_CAPITAL_WORDS: ReadonlySet<string> = new Set(
+  'ACT CDT CET CHAT CST EDT EET EST GB GMT HST IN LHI MDT MET MST NSW NZ PDT PRC PST ROC ROK SU UCT US UTC WET'.split(' '),
+);
+
 function isKnownZone(name: string): boolean {
   let resolved: string;
   try {
@@ -295,7 +302,10 @@ function isKnownZone(name: string): boolean {
     return false;
   }
   if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) return false;
-  return name.split('/').every((segment) => /^[A-Z]/.test(segment));
+  if (!name.split('/').every((segment) => /^[A-Z]/.test(segment))) return false;
+  return name
+    .split(/[^A-Za-z]+/)
+    .every((word) => word.length < 2 || !/^[A-Z]+$/.test(word) || TZ_CAPITAL_WORDS.has(word));
 }
 
 // yaml.v2 decodes any scalar into a Go string as its text, so numbers and booleans become
