@@ -8,6 +8,7 @@
  */
 import { isResolved, type Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
+import { every } from '../util/every.js';
 import type { AlertMarker } from './marker.js';
 import { combineOnPut } from './merge.js';
 
@@ -120,12 +121,6 @@ export class AlertStore {
    * store's clock; returns a function that stops it.
    */
   startGc(options: GcOptions & { readonly intervalMs: number }): () => void {
-    let cancel = (): void => {};
-    const tick = (): void => {
-      this.gc(this.clock.nowMs(), options);
-      cancel = this.clock.setTimer(options.intervalMs, tick);
-    };
-    cancel = this.clock.setTimer(options.intervalMs, tick);
-    return () => cancel();
+    return every(this.clock, options.intervalMs, () => this.gc(this.clock.nowMs(), options));
   }
 }
