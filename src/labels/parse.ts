@@ -340,8 +340,17 @@ export function parseUtf8Matchers(input: string): Matcher[] {
     t.kind === 'eof'
       ? fail(`${t.columnStart}:${t.columnEnd}: unexpected end of input: ${want}`)
       : fail(`${t.columnStart}:${t.columnEnd}: unexpected ${t.value}: ${want}`);
+  // A lexer error is reported with what the parser wanted at that point, as Alertmanager does.
+  const peek = (want: string): Token => {
+    try {
+      return lexer.peek();
+    } catch (err) {
+      if (err instanceof Utf8SyntaxError) throw fail(`${err.message}: ${want}`);
+      throw err;
+    }
+  };
   const expect = (want: string, ok: (k: TokenKind) => boolean): Token => {
-    const t = lexer.peek();
+    const t = peek(want);
     if (t.kind === 'eof' || !ok(t.kind)) throw unexpected(t, want);
     return lexer.scan();
   };
@@ -368,20 +377,20 @@ export function parseUtf8Matchers(input: string): Matcher[] {
         } catch (err) {
           throw fail(`failed to create matcher: ${err instanceof Error ? err.message : String(err)}`);
         }
-        t = lexer.peek();
+        t = peek('expected a comma or close brace');
         if (t.kind === 'eof' || t.kind === '}') break;
         if (t.kind !== ',') throw unexpected(t, 'expected a comma or close brace');
         lexer.scan();
-        t = lexer.peek();
+        t = peek('expected a matcher or close brace after comma');
         if (t.kind === 'eof' || t.kind === '}') break;
         if (t.kind !== 'quoted' && t.kind !== 'unquoted') throw unexpected(t, 'expected a matcher or close brace after comma');
       }
     }
-    // Braces come in pairs: both or neither.
-    if (hasOpenBrace && t.kind !== '}') throw fail(`${t.columnStart}:${t.columnEnd}: expected close brace`);
-    if (!hasOpenBrace && t.kind === '}') throw fail(`${t.columnStart}:${t.columnEnd}: }: expected opening brace`);
+    // Braces come in pairs: both or neither. Here `t` is the end of input or a close brace.
+    if (hasOpenBrace && t.kind !== '}') throw fail(`0:${t.columnEnd}: end of input: expected close brace`);
+    if (!hasOpenBrace && t.kind === '}') throw fail(`0:${t.columnEnd}: }: expected opening brace`);
     if (t.kind === '}') lexer.scan();
-    const rest = lexer.scan();
+    const rest = peek('expected end of input');
     if (rest.kind !== 'eof') throw fail(`${rest.columnStart}:${rest.columnEnd}: ${rest.value}: expected end of input`);
     return matchers;
   } catch (err) {
