@@ -1,0 +1,110 @@
+/**
+ * The HTTP application Alertmanager users talk to: API v2 under `<route prefix>/api/v2`,
+ * health, readiness and reload under `<route prefix>/-/`, constructible from ApiDeps alone so
+ * the daemon's wiring is a few lines (and tests run it on 127.0.0.1:0 with real parts).
+ */
+import express, { type Application, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { AlertrouterError } from '../util/errors.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
+import { createV2Router } from './v2/routes.js';
+
+export interface ApiAppOptions {
+  /** `--web.route-prefix` as normalised by resolveWebUrls: `/` or `/path` without trailing slash. */
+  readonly routePrefix: string;
+  readonly logger: Logger;
+  /** Largest request body accepted; Alertmanager has no limit, so the default is generous. */
+  readonly maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A `--web.external-url` or listen address that cannot give a usable URL. */
+export class WebUrlError extends AlertrouterError {
+  constructor(message: string) {
+    super('bad_web_url', message);
+  }
+}
+
+/**
+ * Alertmanager's external URL and route prefix rules: without `--web.external-url` the URL
+ * is `http://<hostname>:<listen port>`; the URL's path loses its trailing slash; the route
+ * prefix defaults to that path and is normalised to `/` or `/a/b`. Throws WebUrlError.
+ */
+export function resolveWebUrls(options: {
+  readonly externalUrl: string;
+  readonly routePrefix: string;
+  readonly listenAddress: string;
+  readonly hostname: string;
+}): { externalUrl: string; routePrefix: string } {
+  let external = options.externalUrl;
+  if (external === '') {
+    const port = /:(\d*)$/.exec(options.listenAddress)?.[1];
+    if (port === undefined) {
+      throw new WebUrlError(`--web.listen-address ${JSON.stringify(options.listenAddress)}: no port (want host:port or :port)`);
+    }
+    external = `http://${options.hostname}:${port}/`;
+  }
+  let url: URL;
+  try {
+    url = new URL(external);
+  } catch (err) {
+    throw new WebUrlError(`--web.external-url ${JSON.stringify(external)}: not a URL (want e.g. "https://alerts.example.com/am")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WebUrlError(
+      `--web.external-url ${JSON.stringify(external)}: invalid ${JSON.stringify(url.protocol.slice(0, -1))} scheme, only 'http' and 'https' are supported`,
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  const externalUrl = `${url.protocol}//${url.host}${path}${url.search}`;
+  const prefix = options.routePrefix === '' ? path : options.routePrefix;
+  return { externalUrl, routePrefix: '/' + prefix.replace(/^\/+|\/+$/g, '') };
+}
+
+function textOk(_req: Request, res: Response): void {
+  res.status(200).type('text/plain; charset=utf-8').send('OK');
+}
+
+/** Builds the express application; it holds no state of its own beyond `deps`. */
+export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application {
+  const { logger } = options;
+  const app = express();
+  app.set('etag', false);
+  app.set('x-powered-by', false);
+  app.set('case sensitive routing', true);
+  app.set('query parser', 'simple');
+
+  const web = express.Router({ caseSensitive: true });
+  web.use('/api/v2', createV2Router(deps, { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  web.get('/-/healthy', textOk);
+  web.get('/-/ready', textOk);
+  web.post('/-/reload', async (_req, res) => {
+    try {
+      await deps.reload();
+    } catch (err) {
+      logger.error({ err }, 'reload via /-/reload failed');
+      throw new ApiError(500, `failed to reload config: ${(err as Error).message}`, { shape: 'text' });
+    }
+    res.status(200).end();
+  });
+  for (const path of ['/-/healthy', '/-/ready', '/-/reload']) {
+    web.all(path, (_req, res) => {
+      const allow = path === '/-/reload' ? 'OPTIONS, POST' : 'GET, HEAD, OPTIONS';
+      sendApiError(res, new ApiError(405, 'Method Not Allowed', { shape: 'text', headers: { Allow: allow } }));
+    });
+  }
+
+  if (options.routePrefix !== '/') {
+    app.get('/', (_req, res) => res.redirect(302, options.routePrefix));
+    app.use(options.routePrefix, web);
+  } else {
+    app.use(web);
+  }
+  app.use((_req, res) => {
+    res.status(404).type('text/plain; charset=utf-8').send('404 page not found\n');
+  });
+  app.use(apiErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * Errors the HTTP API answers with, in the two shapes Alertmanager 0.25 uses: the OpenAPI
+ * layer's `{"code":N,"message":"…"}` (bad JSON, missing required field, wrong media type,
+ * unknown path or method) and a handler's bare JSON string (`"bad matcher format: foo"`).
+ */
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { AlertrouterError } from '../util/errors.js';
+
+/** `openapi`: `{"code","message"}` object; `payload`: a JSON string; `text`: text/plain. */
+export type ApiErrorShape = 'openapi' | 'payload' | 'text';
+
+/** A request refused (4xx) or failed (5xx) with a status and a message saying what is wrong. */
+export class ApiError extends AlertrouterError {
+  readonly status: number;
+  /** The `code` number in an `openapi`-shaped answer (go-openapi uses 601/602 for validation). */
+  readonly apiCode: number;
+  readonly shape: ApiErrorShape;
+  /** Extra response headers (e.g. `Allow` on 405). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    message: string,
+    options: { shape: ApiErrorShape; apiCode?: number; headers?: Record<string, string>; cause?: unknown },
+  ) {
+    super(status >= 500 ? 'api_failed' : 'api_bad_request', message, { cause: options.cause });
+    this.status = status;
+    this.apiCode = options.apiCode ?? status;
+    this.shape = options.shape;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** Writes an ApiError in its shape. */
+export function sendApiError(res: Response, err: ApiError): void {
+  res.status(err.status);
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  switch (err.shape) {
+    case 'openapi':
+      res.type('application/json').send(JSON.stringify({ code: err.apiCode, message: err.message }));
+      return;
+    case 'payload':
+      // go-openapi's JSON producer uses json.Encoder, which ends the value with a newline.
+      res.type('application/json').send(JSON.stringify(err.message) + '\n');
+      return;
+    case 'text':
+      res.type('text/plain; charset=utf-8').send(err.message + '\n');
+  }
+}
+
+interface BodyParserError {
+  readonly type: string;
+  readonly status: number;
+  readonly expose?: boolean;
+  readonly message: string;
+  readonly limit?: number;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' &&
+    typeof (err as BodyParserError).status === 'number';
+}
+
+/**
+ * Express error middleware: ApiErrors in their shape, body-reading failures (too large,
+ * aborted) as OpenAPI-shaped 4xx, anything else as a logged 500 that does not leak internals.
+ */
+export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof ApiError) {
+      if (err.status >= 500) logger.error({ err, path: req.path, method: req.method }, 'API request failed');
+      else logger.debug({ path: req.path, method: req.method, reason: err.message }, 'API request refused');
+      sendApiError(res, err);
+      return;
+    }
+    if (isBodyParserError(err) && err.status < 500) {
+      const message =
+        err.type === 'entity.too.large'
+          ? `request body larger than the limit of ${err.limit ?? '?'} bytes`
+          : `reading request body failed: ${err.message}`;
+      logger.debug({ path: req.path, method: req.method, reason: message }, 'API request refused');
+      sendApiError(res, new ApiError(err.status, message, { shape: 'openapi' }));
+      return;
+    }
+    logger.error({ err, path: req.path, method: req.method }, 'API request failed');
+    sendApiError(res, new ApiError(500, 'internal error: ' + (err instanceof Error ? err.message : String(err)), { shape: 'openapi' }));
+  };
+}

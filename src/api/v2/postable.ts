@@ -1,0 +1,184 @@
+/**
+ * POST /api/v2/alerts at the edge: the body decoded and checked in the order Alertmanager 0.25
+ * does it, so the same bad body gets the same status code:
+ *   1. no body → 422 (required); JSON or type errors, unparsable times → 400 `{"code":400}`;
+ *   2. OpenAPI schema: `labels` required, `generatorURL` a URI → 422 (601/602) for the batch;
+ *   3. per alert, after defaults: Alertmanager's `Alert.Validate` → the valid alerts are stored,
+ *      the invalid ones listed in a 400 (done in prepareAlerts).
+ */
+import { z } from 'zod';
+import type { Alert } from '../../alert/alert.js';
+import { fingerprint, sortedLabelNames, type Labels } from '../../labels/labels.js';
+import { isValidLabelName } from '../../labels/matcher.js';
+import { formatApiTime, GO_ZERO_TIME_MS } from '../../util/gotime.js';
+import { ApiError } from '../errors.js';
+import { parseApiTime } from './time.js';
+import { isRequestUri } from './uri.js';
+
+/** One alert of a POST body, decoded; times are undefined when unset (absent, null or Go's zero). */
+export interface PostableAlert {
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly startsAtMs: number | undefined;
+  readonly endsAtMs: number | undefined;
+  readonly generatorURL: string;
+}
+
+const FIELDS = ['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] as const;
+
+const labelSetSchema = z.record(z.string(), z.string()).nullish();
+const postableSchema = z.looseObject({
+  labels: labelSetSchema,
+  annotations: labelSetSchema,
+  startsAt: z.string().nullish(),
+  endsAt: z.string().nullish(),
+  generatorURL: z.string().nullish(),
+});
+const bodySchema = z.array(postableSchema).nullable();
+
+// Go's JSON decoder turns unpaired surrogates (`"\udcff"`) into U+FFFD; JSON.parse keeps them.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function wellFormedLabels(labels: Record<string, string> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels ?? {})) out[wellFormed(name)] = wellFormed(value);
+  return out;
+}
+
+// Go's encoding/json matches object keys to struct fields case-insensitively (`"Labels"` fills
+// `labels`); the last of several spellings wins, as in Go.
+function canonicalKeys(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) {
+    const field = FIELDS.find((f) => f.toLowerCase() === key.toLowerCase());
+    out[field ?? key] = value;
+  }
+  return out;
+}
+
+function badBody(reason: string): ApiError {
+  return new ApiError(400, `parsing alerts body failed: ${reason}`, { shape: 'openapi' });
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function decodeTime(value: string | null | undefined, where: string): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  let ms: number;
+  try {
+    ms = parseApiTime(value);
+  } catch (err) {
+    throw badBody(`${where}: ${(err as Error).message}`);
+  }
+  return ms === GO_ZERO_TIME_MS ? undefined : ms;
+}
+
+/**
+ * Decodes a POST /api/v2/alerts body (raw text, '' when absent). Throws ApiError for a body
+ * Alertmanager refuses as a whole; returns the alerts otherwise (none for `null` or `[]`).
+ */
+export function decodePostableAlerts(text: string): PostableAlert[] {
+  if (text.trim() === '') throw new ApiError(422, 'alerts in body is required', { shape: 'openapi', apiCode: 602 });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw badBody((err as Error).message);
+  }
+  if (Array.isArray(raw)) raw = raw.map(canonicalKeys);
+  const parsed = bodySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `${issuePath(issue.path)}: ` : 'body: ';
+    throw badBody(`${where}${issue.message} (want an array of alerts with string labels, annotations, times and generatorURL)`);
+  }
+  const items = parsed.data ?? [];
+  const decoded = items.map((item, i) => ({
+    labels: item.labels,
+    annotations: wellFormedLabels(item.annotations),
+    startsAtMs: decodeTime(item.startsAt, `${i}.startsAt`),
+    endsAtMs: decodeTime(item.endsAt, `${i}.endsAt`),
+    generatorURL: wellFormed(item.generatorURL ?? ''),
+  }));
+  decoded.forEach((item, i) => {
+    if (item.labels === null || item.labels === undefined) {
+      throw new ApiError(422, `${i}.labels in body is required`, { shape: 'openapi', apiCode: 602 });
+    }
+    if (!isRequestUri(item.generatorURL)) {
+      throw new ApiError(422, `${i}.generatorURL in body must be of type uri: ${JSON.stringify(item.generatorURL)}`, {
+        shape: 'openapi',
+        apiCode: 601,
+      });
+    }
+  });
+  return decoded.map((item) => ({ ...item, labels: wellFormedLabels(item.labels) }));
+}
+
+/** The outcome of prepareAlerts: alerts to store and, for the refused ones, why. */
+export interface PreparedAlerts {
+  readonly valid: Alert[];
+  readonly errors: string[];
+}
+
+function firstInvalidName(labels: Labels): string | undefined {
+  return sortedLabelNames(labels).find((name) => !isValidLabelName(name));
+}
+
+function validationError(alert: Omit<Alert, 'fingerprint'>): string | undefined {
+  if (alert.endsAtMs < alert.startsAtMs) {
+    return `start time must be before end time (startsAt ${formatApiTime(alert.startsAtMs)}, endsAt ${formatApiTime(alert.endsAtMs)})`;
+  }
+  const badLabel = firstInvalidName(alert.labels);
+  if (badLabel !== undefined) return `invalid label set: invalid name ${JSON.stringify(badLabel)} (want [a-zA-Z_][a-zA-Z0-9_]*)`;
+  if (Object.keys(alert.labels).length === 0) return 'at least one label pair required';
+  const badAnnotation = firstInvalidName(alert.annotations);
+  if (badAnnotation !== undefined) {
+    return `invalid annotations: invalid name ${JSON.stringify(badAnnotation)} (want [a-zA-Z_][a-zA-Z0-9_]*)`;
+  }
+  return undefined;
+}
+
+function withoutEmptyValues(labels: Labels): Labels {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) if (value !== '') out[name] = value;
+  return out;
+}
+
+/**
+ * Alertmanager's ingest rules applied to decoded alerts: labels with empty values dropped;
+ * startsAt unset → endsAt if set, else now; endsAt unset → now + resolve_timeout with
+ * `timeout` set; then each alert validated. Pure.
+ */
+export function prepareAlerts(
+  postables: readonly PostableAlert[],
+  options: { readonly nowMs: number; readonly resolveTimeoutMs: number },
+): PreparedAlerts {
+  const { nowMs, resolveTimeoutMs } = options;
+  const valid: Alert[] = [];
+  const errors: string[] = [];
+  postables.forEach((p, i) => {
+    const labels = withoutEmptyValues(p.labels);
+    const startsAtMs = p.startsAtMs ?? p.endsAtMs ?? nowMs;
+    const timeout = p.endsAtMs === undefined;
+    const candidate = {
+      labels,
+      annotations: p.annotations,
+      startsAtMs,
+      endsAtMs: p.endsAtMs ?? nowMs + resolveTimeoutMs,
+      generatorURL: p.generatorURL,
+      updatedAtMs: nowMs,
+      timeout,
+    };
+    const problem = validationError(candidate);
+    if (problem !== undefined) errors.push(`alert ${i}: ${problem}`);
+    else valid.push({ ...candidate, fingerprint: fingerprint(labels) });
+  });
+  return { valid, errors };
+}

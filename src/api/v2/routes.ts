@@ -1,0 +1,141 @@
+/**
+ * The API v2 router: Alertmanager's OpenAPI operations for alerts, alert groups, status and
+ * receivers (silences belong to the silences module and mount beside it). Handlers are thin:
+ * decode at the edge, call the pure functions, write JSON as go-openapi does.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Alert } from '../../alert/alert.js';
+import { formatApiTime } from '../../util/gotime.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { listAlertGroups, listAlerts, parseAlertQuery, type ListContext } from './alerts.js';
+import { decodePostableAlerts, prepareAlerts } from './postable.js';
+
+/** Writes `value` as go-openapi's JSON producer does (json.Encoder: a newline at the end). */
+export function sendJson(res: Response, value: unknown): void {
+  res.status(200).type('application/json').send(JSON.stringify(value) + '\n');
+}
+
+function methodNotAllowed(allowed: readonly string[]) {
+  return (req: Request): never => {
+    throw new ApiError(405, `method ${req.method} is not allowed, but [${allowed.join(' ')}] are`, {
+      shape: 'openapi',
+      headers: { Allow: allowed.join(',') },
+    });
+  };
+}
+
+// rs/cors' defaults, which Alertmanager wraps API v2 in: any origin, simple methods.
+const CORS_METHODS = new Set(['GET', 'POST', 'HEAD']);
+const CORS_HEADERS = new Set(['origin', 'accept', 'content-type', 'x-requested-with']);
+
+function cors(req: Request, res: Response, next: () => void): void {
+  const origin = req.headers.origin;
+  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  res.vary('Origin');
+  if (!preflight) {
+    if (origin !== undefined) res.setHeader('Access-Control-Allow-Origin', '*');
+    next();
+    return;
+  }
+  res.vary('Access-Control-Request-Method');
+  res.vary('Access-Control-Request-Headers');
+  const method = String(req.headers['access-control-request-method']).toUpperCase();
+  const requested = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  if (origin !== undefined && CORS_METHODS.has(method) && requested.every((h) => CORS_HEADERS.has(h))) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', method);
+    if (requested.length > 0) res.setHeader('Access-Control-Allow-Headers', requested.join(', '));
+  }
+  res.status(200).end();
+}
+
+/** Options of the v2 router. */
+export interface V2RouterOptions {
+  /** Largest POST body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+/** The router to mount at `<route prefix>/api/v2`. */
+export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router {
+  const router = express.Router({ caseSensitive: true, strict: false });
+  router.use(cors);
+
+  const listContext = (): ListContext => ({
+    nowMs: deps.clock.nowMs(),
+    statusOf: (alert: Alert) => {
+      deps.refreshStatus?.(alert);
+      return deps.marker.status(alert.fingerprint);
+    },
+  });
+
+  router
+    .route('/alerts')
+    .get((req, res) => {
+      const query = parseAlertQuery(req.query);
+      sendJson(res, listAlerts(deps.alerts.list(), query, { ...listContext(), receiversFor: (l) => deps.receiversFor(l) }));
+    })
+    .post(express.text({ type: () => true, limit: options.maxBodyBytes }), async (req, res) => {
+      if (!req.is('application/json')) {
+        const type = req.headers['content-type'] || 'application/octet-stream';
+        throw new ApiError(415, `unsupported media type ${JSON.stringify(type)}, only [application/json] are allowed`, {
+          shape: 'openapi',
+        });
+      }
+      const postables = decodePostableAlerts(typeof req.body === 'string' ? req.body : '');
+      const { valid, errors } = prepareAlerts(postables, {
+        nowMs: deps.clock.nowMs(),
+        resolveTimeoutMs: deps.config().global.resolveTimeoutMs,
+      });
+      // Like Alertmanager, the valid alerts of a batch are stored even when others are refused.
+      await deps.alerts.put(valid);
+      if (errors.length > 0) throw new ApiError(400, errors.join('; '), { shape: 'payload' });
+      res.status(200).end();
+    })
+    .all(methodNotAllowed(['POST', 'GET']));
+
+  router
+    .route('/alerts/groups')
+    .get((req, res) => {
+      const query = parseAlertQuery(req.query);
+      sendJson(res, listAlertGroups(deps.groups(), query, listContext()));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/status')
+    .get((_req, res) => {
+      const v = deps.versionInfo;
+      const peer = { address: deps.peer.address, name: deps.peer.name };
+      sendJson(res, {
+        // Clustering is off, so this instance is the cluster's one and only peer.
+        cluster: { name: deps.peer.name, peers: [peer], status: 'disabled' },
+        config: { original: deps.config().original },
+        uptime: formatApiTime(deps.startedAtMs),
+        versionInfo: {
+          branch: v.branch,
+          buildDate: v.buildDate,
+          buildUser: v.buildUser,
+          goVersion: v.goVersion,
+          revision: v.revision,
+          version: v.version,
+        },
+      });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/receivers')
+    .get((_req, res) => {
+      sendJson(res, deps.config().receivers.map((r) => ({ name: r.name })));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.use((req) => {
+    throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
+  });
+  return router;
+}
