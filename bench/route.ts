@@ -9,20 +9,13 @@ import type { RouteConfig } from '../src/config/types.js';
 import { buildRouteTree } from '../src/dispatch/route.js';
 import type { Labels } from '../src/labels/labels.js';
 import { newMatcher, type Matcher } from '../src/labels/matcher.js';
+import { seededRandom } from '../test/support/random.js';
 
 const ROUTES = Number(process.env.BENCH_ROUTES ?? 200);
 const LABEL_SETS = Number(process.env.BENCH_LABELSETS ?? 100_000);
-let seed = Number(process.env.BENCH_SEED ?? 1) >>> 0;
-
-// mulberry32: small, seedable, good enough to spread the load.
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+const rng = seededRandom(Number(process.env.BENCH_SEED ?? 1));
+const random = rng.next;
+const pick = rng.pick;
 
 const TEAMS = Array.from({ length: 40 }, (_, i) => `team-${i}`);
 const SERVICES = Array.from({ length: 60 }, (_, i) => `svc-${i}`);

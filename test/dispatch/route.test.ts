@@ -1,28 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RouteConfig } from '../../src/config/types.js';
-import { newMatcher, type MatchType } from '../../src/labels/matcher.js';
+import { routeConfig as route } from '../support/route-config.js';
 import { buildRouteTree, formatLabelSet, DEFAULT_ROUTE_OPTS, type Route } from '../../src/dispatch/route.js';
-
-// A RouteConfig as the loader hands it over: everything unset unless given.
-function route(partial: Partial<Omit<RouteConfig, 'matchers'>> & { matchers?: string[] } = {}): RouteConfig {
-  return {
-    groupByAll: false,
-    continue: false,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    routes: [],
-    ...partial,
-    matchers: (partial.matchers ?? []).map(matcher),
-  };
-}
-
-// 'name<op>value' with the op one of = != =~ !~ (value unquoted) — enough for these tests.
-function matcher(text: string) {
-  const m = /^([a-zA-Z_]+)(=~|!~|!=|=)(.*)$/.exec(text);
-  if (!m) throw new Error(`test matcher ${text}`);
-  return newMatcher(m[2] as MatchType, m[1]!, m[3]!);
-}
 
 const receivers = (routes: Route[]) => routes.map((r) => r.receiver);
 
@@ -46,8 +25,8 @@ test('route: unset receiver, group_by and timers inherit from the parent; set on
       groupWaitMs: 10_000,
       repeatIntervalMs: 3600_000,
       routes: [
-        route({ matchers: ['team=a'], routes: [route({ matchers: ['env=prod'], receiver: 'a-prod', groupIntervalMs: 60_000 })] }),
-        route({ matchers: ['team=b'], receiver: 'b', groupBy: ['service'], groupWaitMs: 1000 }),
+        route({ matchers: '{team="a"}', routes: [route({ matchers: '{env="prod"}', receiver: 'a-prod', groupIntervalMs: 60_000 })] }),
+        route({ matchers: '{team="b"}', receiver: 'b', groupBy: ['service'], groupWaitMs: 1000 }),
       ],
     }),
   );
@@ -73,10 +52,10 @@ test('route: mute and active time intervals apply to the naming route only, not 
       receiver: 'r',
       routes: [
         route({
-          matchers: ['team=a'],
+          matchers: '{team="a"}',
           muteTimeIntervals: ['weekends'],
           activeTimeIntervals: ['office'],
-          routes: [route({ matchers: ['env=prod'] })],
+          routes: [route({ matchers: '{env="prod"}' })],
         }),
       ],
     }),
@@ -93,7 +72,7 @@ test("route: group_by ['...'] groups by all labels and is inherited; a later lis
     route({
       receiver: 'r',
       groupByAll: true,
-      routes: [route({ matchers: ['team=a'] }), route({ matchers: ['team=b'], groupBy: ['alertname'] })],
+      routes: [route({ matchers: '{team="a"}' }), route({ matchers: '{team="b"}', groupBy: ['alertname'] })],
     }),
   );
   const labels = { alertname: 'Disk', team: 'a', instance: 'h1' };
@@ -104,7 +83,7 @@ test("route: group_by ['...'] groups by all labels and is inherited; a later lis
 });
 
 test('route: an empty group_by list is the same as none (Alertmanager keeps the parent list)', () => {
-  const root = buildRouteTree(route({ receiver: 'r', groupBy: ['alertname'], routes: [route({ matchers: ['x=1'], groupBy: [] })] }));
+  const root = buildRouteTree(route({ receiver: 'r', groupBy: ['alertname'], routes: [route({ matchers: '{x="1"}', groupBy: [] })] }));
   assert.deepEqual(root.routes[0]!.groupBy, ['alertname']);
 });
 
@@ -113,9 +92,9 @@ test('route: match stops at the first matching child unless it has continue', ()
     route({
       receiver: 'default',
       routes: [
-        route({ matchers: ['team=a'], receiver: 'a', continue: true }),
-        route({ matchers: ['severity=critical'], receiver: 'pager' }),
-        route({ matchers: ['team=a'], receiver: 'a-again' }),
+        route({ matchers: '{team="a"}', receiver: 'a', continue: true }),
+        route({ matchers: '{severity="critical"}', receiver: 'pager' }),
+        route({ matchers: '{team="a"}', receiver: 'a-again' }),
       ],
     }),
   );
@@ -128,7 +107,7 @@ test('route: a node whose children all miss is itself the match (fallback to the
   const root = buildRouteTree(
     route({
       receiver: 'default',
-      routes: [route({ matchers: ['team=a'], receiver: 'a', routes: [route({ matchers: ['env=prod'], receiver: 'a-prod' })] })],
+      routes: [route({ matchers: '{team="a"}', receiver: 'a', routes: [route({ matchers: '{env="prod"}', receiver: 'a-prod' })] })],
     }),
   );
   assert.deepEqual(receivers(root.match({ team: 'a', env: 'dev' })), ['a']);
@@ -142,12 +121,12 @@ test('route: a continue child that matches only at depth still counts as a match
       receiver: 'default',
       routes: [
         route({
-          matchers: ['team=a'],
+          matchers: '{team="a"}',
           receiver: 'a',
           continue: true,
-          routes: [route({ matchers: ['env=prod'], receiver: 'a-prod' }), route({ matchers: ['env=prod'], receiver: 'never' })],
+          routes: [route({ matchers: '{env="prod"}', receiver: 'a-prod' }), route({ matchers: '{env="prod"}', receiver: 'never' })],
         }),
-        route({ matchers: ['env=~prod|stage'], receiver: 'env' }),
+        route({ matchers: '{env=~"prod|stage"}', receiver: 'env' }),
       ],
     }),
   );
@@ -157,7 +136,7 @@ test('route: a continue child that matches only at depth still counts as a match
 });
 
 test('route: match returns nothing when the route itself does not match', () => {
-  const root = buildRouteTree(route({ receiver: 'r', matchers: ['team=a'] }));
+  const root = buildRouteTree(route({ receiver: 'r', matchers: '{team="a"}' }));
   assert.deepEqual(root.match({ team: 'b' }), []);
 });
 
@@ -165,7 +144,7 @@ test('route: absent labels match as the empty string (!= and !~ accept them, =~ 
   const root = buildRouteTree(
     route({
       receiver: 'default',
-      routes: [route({ matchers: ['env!=prod'], receiver: 'not-prod', continue: true }), route({ matchers: ['team=~'], receiver: 'no-team' })],
+      routes: [route({ matchers: '{env!="prod"}', receiver: 'not-prod', continue: true }), route({ matchers: '{team=~""}', receiver: 'no-team' })],
     }),
   );
   assert.deepEqual(receivers(root.match({})), ['not-prod', 'no-team']);
@@ -176,7 +155,7 @@ test('route: matchers are sorted by name, value, then type, and the key joins th
   const root = buildRouteTree(
     route({
       receiver: 'r',
-      routes: [route({ matchers: ['team=a', 'severity=~crit|warn', 'env!=dev', 'env=dev'], routes: [route({ matchers: ['x=1'] })] })],
+      routes: [route({ matchers: '{team="a",severity=~"crit|warn",env!="dev",env="dev"}', routes: [route({ matchers: '{x="1"}' })] })],
     }),
   );
   const child = root.routes[0]!;
@@ -187,7 +166,7 @@ test('route: matchers are sorted by name, value, then type, and the key joins th
 
 test('route: id adds the index among siblings so equal keys stay distinct', () => {
   const root = buildRouteTree(
-    route({ receiver: 'r', routes: [route({ matchers: ['team=a'] }), route({ matchers: ['team=a'], routes: [route({})] })] }),
+    route({ receiver: 'r', routes: [route({ matchers: '{team="a"}' }), route({ matchers: '{team="a"}', routes: [route({})] })] }),
   );
   const [first, second] = root.routes as [Route, Route];
   assert.equal(root.id(), '{}');
@@ -199,7 +178,7 @@ test('route: id adds the index among siblings so equal keys stay distinct', () =
 
 test('route: group key is route key, colon, group labels as Prometheus prints a label set', () => {
   const root = buildRouteTree(
-    route({ receiver: 'r', groupBy: ['alertname', 'job'], routes: [route({ matchers: ['team=a'], groupBy: ['a', 'a1'] })] }),
+    route({ receiver: 'r', groupBy: ['alertname', 'job'], routes: [route({ matchers: '{team="a"}', groupBy: ['a', 'a1'] })] }),
   );
   assert.equal(root.groupKey({ alertname: 'Disk', job: 'node', instance: 'h' }), '{}:{alertname="Disk", job="node"}');
   // A label in group_by that the alert lacks is left out, not printed empty.
