@@ -16,21 +16,52 @@ export interface Config {
   readonly timeIntervals: ReadonlyMap<string, readonly TimeInterval[]>;
   /** Template globs resolved relative to the config file's folder. */
   readonly templates: readonly string[];
+  /**
+   * The files those globs match now, in Go's filepath.Glob order (loadConfigFile fills it; a
+   * glob matching nothing is fine, as in Alertmanager). Empty from loadConfigString, which reads
+   * no files.
+   */
+  readonly templateFiles: readonly string[];
   /** The YAML text as read, for /api/v2/status `config.original`. */
   readonly original: string;
   /** Path of the file it was loaded from ('' when loaded from a string). */
   readonly sourceFile: string;
 }
 
+/**
+ * Prometheus common's HTTP client options. File paths are already joined with the config file's
+ * folder, as Alertmanager does for http_config.
+ */
 export interface HttpClientConfig {
   readonly basicAuth?: { readonly username: string; readonly password?: string; readonly passwordFile?: string };
+  /**
+   * The Authorization header to send. As Prometheus does, `bearer_token`/`bearer_token_file`
+   * are turned into `{ type: 'Bearer', ... }` here, and an unset type is "Bearer": use this one.
+   */
   readonly authorization?: { readonly type: string; readonly credentials?: string; readonly credentialsFile?: string };
+  /** As written (for display); already folded into `authorization`. */
   readonly bearerToken?: string;
+  /** As written (for display); already folded into `authorization`. */
   readonly bearerTokenFile?: string;
+  /** Accepted and kept as Alertmanager does (client-credentials token fetch). */
+  readonly oauth2?: OAuth2Config;
   readonly tlsConfig?: TlsConfig;
   readonly proxyUrl?: string;
+  /** Headers for the proxy's CONNECT request; only set together with proxyUrl. */
+  readonly proxyConnectHeader?: Readonly<Record<string, readonly string[]>>;
   readonly followRedirects: boolean;
   readonly enableHttp2: boolean;
+}
+
+export interface OAuth2Config {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  readonly clientSecretFile?: string;
+  readonly scopes: readonly string[];
+  readonly tokenUrl: string;
+  readonly endpointParams: Readonly<Record<string, string>>;
+  readonly proxyUrl?: string;
+  readonly tlsConfig: TlsConfig;
 }
 
 export interface TlsConfig {
@@ -39,7 +70,9 @@ export interface TlsConfig {
   readonly keyFile?: string;
   readonly serverName?: string;
   readonly insecureSkipVerify: boolean;
+  /** "TLS10" … "TLS13". */
   readonly minVersion?: string;
+  readonly maxVersion?: string;
 }
 
 export interface GlobalConfig {
@@ -60,7 +93,10 @@ export interface GlobalConfig {
 
 export interface RouteConfig {
   readonly receiver?: string;
-  /** Label names to group by; undefined when not set (inherit). */
+  /**
+   * Label names to group by; undefined when not set (inherit). As in Alertmanager, `group_by: []`
+   * and `group_by: ['...']` also leave this undefined (an empty list inherits too).
+   */
   readonly groupBy?: readonly string[];
   /** `group_by: ['...']`: group by all labels. */
   readonly groupByAll: boolean;
@@ -91,14 +127,17 @@ export interface ReceiverConfig {
 export interface WebhookConfig {
   readonly sendResolved: boolean;
   readonly httpConfig: HttpClientConfig;
+  /** Exactly one of url and urlFile is set. */
   readonly url?: string;
+  /** Newer Alertmanager's `url_file` (0.26+; Alertmanager 0.25 refuses the key): read at send time. */
   readonly urlFile?: string;
   /** 0 means all alerts. */
   readonly maxAlerts: number;
-  /** 0 means no timeout beyond the flush. */
+  /** Newer Alertmanager's `timeout` (0.28+); 0 means no timeout beyond the flush. */
   readonly timeoutMs: number;
 }
 
+/** An email_configs entry, with the global smtp_* options already filled in. */
 export interface EmailConfig {
   readonly sendResolved: boolean;
   readonly to: string;
@@ -110,9 +149,14 @@ export interface EmailConfig {
   readonly authPasswordFile?: string;
   readonly authSecret?: string;
   readonly authIdentity?: string;
-  /** Header name → template text; Subject, To, From are filled from defaults when unset. */
+  /**
+   * Header name (Go's canonical form, e.g. `Reply-To`) → template text; Subject, To, From are
+   * filled from defaults when unset.
+   */
   readonly headers: Readonly<Record<string, string>>;
+  /** Template of the HTML body; '' sends none. Default `{{ template "email.default.html" . }}`. */
   readonly html?: string;
+  /** Template of the plain-text body; undefined or '' sends none. */
   readonly text?: string;
   readonly requireTls: boolean;
   readonly tlsConfig: TlsConfig;
@@ -134,6 +178,7 @@ export interface SlackAction {
   readonly confirm?: { readonly text: string; readonly title?: string; readonly okText?: string; readonly dismissText?: string };
 }
 
+/** A slack_configs entry; unset text options hold Alertmanager's default templates. */
 export interface SlackConfig {
   readonly sendResolved: boolean;
   readonly httpConfig: HttpClientConfig;
