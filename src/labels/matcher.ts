@@ -77,11 +77,30 @@ function regexPredicate(value: string, describe: () => string): Predicate {
         { cause: err },
       );
     }
-    predicate = (v) => re.test(v);
+    predicate = memoize((v) => re.test(v));
   }
   if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
   regexCache.set(value, predicate);
   return predicate;
+}
+
+// Label values repeat (env, team, severity…) while a regex costs ~0.5µs in re2js: remember recent
+// answers per expression. Bounded and cleared when full; long values are not kept.
+const MEMO_MAX_ENTRIES = 1024;
+const MEMO_MAX_VALUE_LENGTH = 256;
+
+function memoize(test: Predicate): Predicate {
+  const memo = new Map<string, boolean>();
+  return (v) => {
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    const result = test(v);
+    if (v.length <= MEMO_MAX_VALUE_LENGTH) {
+      if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+      memo.set(v, result);
+    }
+    return result;
+  };
 }
 
 function re2Reason(err: unknown): string {

@@ -174,3 +174,18 @@ test('isValidLabelName: the classic Prometheus rule', () => {
   for (const ok of ['a', '_', 'A_b9', '__name__']) assert.equal(isValidLabelName(ok), true, ok);
   for (const bad of ['', '9a', 'a-b', 'a:b', 'a.b', 'é', 'a b']) assert.equal(isValidLabelName(bad), false, bad);
 });
+
+test('matcher: answers stay right when recent results are remembered, past the memo size', () => {
+  const m = newMatcher('=~', 'x', 'v-[0-9]*[02468]');
+  const negated = newMatcher('!~', 'x', 'v-[0-9]*[02468]');
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 3000; i++) {
+      const value = `v-${i}`;
+      assert.equal(m.matches(value), i % 2 === 0, value);
+      assert.equal(negated.matches(value), i % 2 !== 0, value);
+    }
+  }
+  const long = 'v-' + '1'.repeat(1000) + '2';
+  assert.equal(m.matches(long), true);
+  assert.equal(m.matches(long + '1'), false);
+});
