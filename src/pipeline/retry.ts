@@ -1,0 +1,126 @@
+/**
+ * Sends through one integration, retrying with exponential backoff and jitter until it
+ * succeeds, the error says a retry cannot help, or the flush is aborted (Alertmanager's
+ * RetryStage with cenkalti/backoff's defaults: 500 ms start, ×1.5, ±50 % jitter, 60 s cap,
+ * no overall limit — the flush's abort signal is the limit).
+ */
+import { isResolved } from '../alert/alert.js';
+import { NotifyError, type Notifier } from '../notify/notifier.js';
+import type { Clock } from '../util/clock.js';
+import { AlertrouterError } from '../util/errors.js';
+import type { Stage } from './stage.js';
+
+export interface Backoff {
+  readonly initialMs: number;
+  readonly multiplier: number;
+  /** Each wait is drawn uniformly from ±this fraction around the current interval. */
+  readonly randomizationFactor: number;
+  readonly maxIntervalMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = Object.freeze({ initialMs: 500, multiplier: 1.5, randomizationFactor: 0.5, maxIntervalMs: 60_000 });
+
+/**
+ * The wait after failed attempt number `attempt` (1-based): the interval grows by
+ * `multiplier` per attempt up to `maxIntervalMs`, then is spread by the jitter using
+ * `random` in [0, 1).
+ */
+export function backoffDelayMs(attempt: number, random: number, backoff: Backoff = DEFAULT_BACKOFF): number {
+  const interval = Math.min(backoff.initialMs * backoff.multiplier ** (attempt - 1), backoff.maxIntervalMs);
+  const delta = backoff.randomizationFactor * interval;
+  return Math.round(interval - delta + random * 2 * delta);
+}
+
+/** Counters Alertmanager exports for notifications; all optional. */
+export interface NotifyMetrics {
+  /** A flush's notification through an integration ended (alertmanager_notifications_total / _failed_total). */
+  notificationDone?(integration: string, ok: boolean): void;
+  /** One request ended (alertmanager_notification_requests_total / _failed_total, notification_latency_seconds). */
+  requestDone?(integration: string, ok: boolean, latencyMs: number): void;
+}
+
+/** A notification that was given up: not retryable, or aborted while retrying. */
+export class NotifyGiveUpError extends AlertrouterError {
+  readonly attempts: number;
+  constructor(code: 'notify_failed' | 'notify_aborted', message: string, options: { attempts: number; cause: unknown }) {
+    super(code, message, { cause: options.cause });
+    this.attempts = options.attempts;
+  }
+}
+
+export interface RetryStageOptions {
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly backoff?: Backoff;
+  /** Jitter source (default Math.random); tests pass a fixed one. */
+  readonly random?: () => number;
+  readonly metrics?: NotifyMetrics;
+}
+
+/**
+ * Sends the alerts (only the firing ones when the integration does not send resolved; nothing
+ * at all, successfully, when then none fire — so the log still records the resolution).
+ * Resolves with the input alerts on success; rejects with NotifyGiveUpError otherwise.
+ */
+export function retryStage(options: RetryStageOptions): Stage {
+  const { notifier, clock, metrics } = options;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const random = options.random ?? Math.random;
+  const name = `${notifier.integration}[${notifier.index}]`;
+
+  return {
+    async exec(ctx, alerts) {
+      let toSend = alerts;
+      if (!notifier.sendResolved) {
+        toSend = alerts.filter((a) => !isResolved(a, ctx.nowMs));
+        if (toSend.length === 0) return alerts;
+      }
+      const log = ctx.logger.child({ receiver: ctx.receiverName, integration: name });
+      const where = `${ctx.receiverName}/${name}`;
+      let lastError: unknown;
+      for (let attempt = 1; ; attempt++) {
+        if (ctx.signal.aborted) {
+          metrics?.notificationDone?.(notifier.integration, false);
+          const cause = lastError ?? ctx.signal.reason;
+          throw new NotifyGiveUpError('notify_aborted', `${where}: notify retry canceled after ${attempt - 1} attempts: ${messageOf(cause)}`, { attempts: attempt - 1, cause });
+        }
+        const started = performance.now();
+        try {
+          await notifier.notify(ctx, toSend);
+          metrics?.requestDone?.(notifier.integration, true, performance.now() - started);
+          metrics?.notificationDone?.(notifier.integration, true);
+          log[attempt > 1 ? 'info' : 'debug']({ attempts: attempt, numAlerts: toSend.length }, 'notify success');
+          return alerts;
+        } catch (err) {
+          metrics?.requestDone?.(notifier.integration, false, performance.now() - started);
+          lastError = err;
+          if (!(err instanceof NotifyError && err.retryable)) {
+            metrics?.notificationDone?.(notifier.integration, false);
+            throw new NotifyGiveUpError('notify_failed', `${where}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${messageOf(err)}`, { attempts: attempt, cause: err });
+          }
+          const waitMs = backoffDelayMs(attempt, random(), backoff);
+          log.warn({ attempts: attempt, err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
+          await sleep(clock, waitMs, ctx.signal);
+        }
+      }
+    },
+  };
+}
+
+/** Waits `ms` on the clock, or less if `signal` aborts first (never rejects). */
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const cancel = clock.setTimer(ms, done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
