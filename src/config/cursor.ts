@@ -7,17 +7,10 @@
  */
 import { DurationError, parseDuration } from '../util/duration.js';
 import { ConfigError } from './errors.js';
-import { describeNode, mapValues, type Pos, type YNode } from './yamltree.js';
+import { describeNode, joinKeyPath, mapValues, type Pos, type YNode } from './yamltree.js';
 
 // model.Duration counts nanoseconds in an int64: larger durations are refused ("duration out of range").
 const MAX_DURATION_MS = 9_223_372_036_854;
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** `route` + `group_by` → `route.group_by`; keys that are not identifiers are quoted: `headers["X-A"]`. */
-export function joinKeyPath(path: string, key: string): string {
-  if (!IDENT.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path === '' ? key : `${path}.${key}`;
-}
 
 /** One place in the document: the node found there (undefined when the key is absent) and its key path. */
 export class Cursor {

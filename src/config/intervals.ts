@@ -3,8 +3,8 @@
  * element parsed by timeinterval/, names unique across both sections.
  */
 import { TimeIntervalError, parseTimeInterval, type TimeInterval } from '../timeinterval/timeinterval.js';
-import { Cursor, joinKeyPath } from './cursor.js';
-import { nodeAtPath, toPlain } from './yamltree.js';
+import { Cursor } from './cursor.js';
+import { joinKeyPath, nodeAtPath, toPlain } from './yamltree.js';
 
 function relativePath(keyPath: readonly (string | number)[]): string {
   return keyPath.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : joinKeyPath(p, k)), '');

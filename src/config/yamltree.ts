@@ -49,6 +49,14 @@ export interface YSeq {
 
 export type YNode = YScalar | YMap | YSeq;
 
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `route` + `group_by` → `route.group_by`; keys that are not identifiers are quoted: `headers["X-A"]`. */
+export function joinKeyPath(path: string, key: string): string {
+  if (!IDENT.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
@@ -111,16 +119,18 @@ class TreeBuilder {
     return { line: p.line, column: p.col };
   }
 
-  fail(pos: Pos, problem: string, seen: string, wanted: string): never {
-    throw new ConfigError({ file: this.file, line: pos.line, column: pos.column, keyPath: '', problem, seen, wanted });
+  fail(pos: Pos, path: string, problem: string, seen: string, wanted: string): never {
+    throw new ConfigError({ file: this.file, line: pos.line, column: pos.column, keyPath: path, problem, seen, wanted });
   }
 
-  node(n: unknown, fallback: Pos): YNode {
+  /** Builds the node found at key path `path` (used in messages only). */
+  node(n: unknown, fallback: Pos, path: string): YNode {
     if (n === null || n === undefined) return { kind: 'scalar', tag: 'null', text: '', value: null, pos: fallback };
     if (isAlias(n)) {
+      const at = this.pos((n as Alias).range?.[0]);
       const target = (n as Alias).resolve(this.doc);
-      if (!target) this.fail(this.pos((n as Alias).range?.[0]), 'alias refers to no anchor', `*${(n as Alias).source}`, 'an anchor defined earlier');
-      return this.node(target, this.pos((n as Alias).range?.[0]));
+      if (!target) this.fail(at, path, 'alias refers to no anchor', `*${(n as Alias).source}`, 'an anchor defined earlier');
+      return this.node(target, at, path);
     }
     const known = this.memo.get(n as YamlNode);
     if (known) return known;
@@ -137,31 +147,32 @@ class TreeBuilder {
       }
     } else if (isSeq(n)) {
       const pos = this.pos(n.range?.[0]);
-      built = { kind: 'seq', items: n.items.map((it) => this.node(it, pos)), pos };
+      built = { kind: 'seq', items: n.items.map((it, i) => this.node(it, pos, `${path}[${i}]`)), pos };
     } else if (isMap(n)) {
-      built = this.map(n.items as Pair[], this.pos(n.range?.[0]));
+      built = this.map(n.items as Pair[], this.pos(n.range?.[0]), path);
     } else {
-      this.fail(fallback, 'unsupported YAML node', String(n), 'a mapping, a list or a scalar');
+      this.fail(fallback, path, 'unsupported YAML node', String(n), 'a mapping, a list or a scalar');
     }
     this.memo.set(n as YamlNode, built);
     return built;
   }
 
-  private map(pairs: readonly Pair[], pos: Pos): YMap {
+  private map(pairs: readonly Pair[], pos: Pos, path: string): YMap {
     const entries: YEntry[] = [];
     const explicit = new Map<string, Pos>();
     for (const pair of pairs) {
-      const keyNode = this.node(pair.key, pos);
-      if (keyNode.kind !== 'scalar') this.fail(keyNode.pos, 'mapping key is not text', keyNode.kind === 'map' ? 'a mapping' : 'a list', 'a plain key');
-      const value = this.node(pair.value, keyNode.pos);
+      const keyNode = this.node(pair.key, pos, path);
+      if (keyNode.kind !== 'scalar') this.fail(keyNode.pos, path, 'mapping key is not text', keyNode.kind === 'map' ? 'a mapping' : 'a list', 'a plain key');
+      const keyPath = joinKeyPath(path, keyNode.text);
+      const value = this.node(pair.value, keyNode.pos, keyPath);
       const isMerge = keyNode.tag === 'str' && keyNode.text === '<<' && isScalar(pair.key) && pair.key.type === 'PLAIN';
       if (isMerge) {
-        entries.push(...this.mergeEntries(value));
+        entries.push(...this.mergeEntries(value, path));
         continue;
       }
       const seenAt = explicit.get(keyNode.text);
       if (seenAt) {
-        this.fail(keyNode.pos, `key "${keyNode.text}" is set twice in one mapping (first on line ${seenAt.line})`, JSON.stringify(keyNode.text), 'each key once');
+        this.fail(keyNode.pos, keyPath, `key "${keyNode.text}" is set twice (first on line ${seenAt.line})`, JSON.stringify(keyNode.text), 'each key once per mapping');
       }
       explicit.set(keyNode.text, keyNode.pos);
       entries.push({ key: keyNode, value, merged: false });
@@ -170,24 +181,25 @@ class TreeBuilder {
   }
 
   // yaml.v2 merges a mapping, or a list of mappings with earlier ones taking precedence.
-  private mergeEntries(value: YNode): YEntry[] {
+  private mergeEntries(value: YNode, path: string): YEntry[] {
     const asMerged = (m: YMap): YEntry[] => m.entries.map((e) => ({ ...e, merged: true }));
+    const wanted = 'a mapping or a list of mappings';
     if (value.kind === 'map') return asMerged(value);
     if (value.kind === 'seq') {
       const out: YEntry[] = [];
       for (const item of [...value.items].reverse()) {
-        if (item.kind !== 'map') this.fail(item.pos, 'map merge (<<) needs mappings', item.kind, 'a mapping or a list of mappings');
+        if (item.kind !== 'map') this.fail(item.pos, joinKeyPath(path, '<<'), 'map merge needs mappings', describeNode(item), wanted);
         out.push(...asMerged(item));
       }
       return out;
     }
-    return this.fail(value.pos, 'map merge (<<) needs mappings', JSON.stringify(value.text), 'a mapping or a list of mappings');
+    return this.fail(value.pos, joinKeyPath(path, '<<'), 'map merge needs mappings', describeNode(value), wanted);
   }
 }
 
 /**
  * Parses `text` as yaml.v2 would; returns undefined for an empty document. Throws ConfigError
- * (keyPath empty) for YAML syntax errors and duplicate keys, with the line and column.
+ * for YAML syntax errors (keyPath empty) and duplicate keys, with the line and column.
  */
 export function parseYamlTree(text: string, file: string): YNode | undefined {
   const lines = new LineCounter();
@@ -197,7 +209,6 @@ export function parseYamlTree(text: string, file: string): YNode | undefined {
     schema: 'failsafe', // every scalar stays text; resolvePlainScalar types it as Go does
     version: '1.1',
     merge: false,
-    prettyErrors: false,
   });
   // Go's yaml.v2 reads the first document only.
   const doc = Array.isArray(docs) ? docs[0] : undefined;
@@ -211,13 +222,13 @@ export function parseYamlTree(text: string, file: string): YNode | undefined {
       line,
       column,
       keyPath: '',
-      problem: `YAML syntax error: ${err.message.split('\n')[0]}`,
+      problem: `YAML syntax error: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       seen: JSON.stringify(lineText.trim()),
       wanted: 'well-formed YAML',
     });
   }
   if (doc.contents === null) return undefined;
-  return new TreeBuilder(doc, lines, file).node(doc.contents, { line: 1, column: 1 });
+  return new TreeBuilder(doc, lines, file).node(doc.contents, { line: 1, column: 1 }, '');
 }
 
 /**
