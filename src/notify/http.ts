@@ -1,0 +1,296 @@
+/**
+ * The HTTP client notifiers send with, honouring an `http_config` as Prometheus' common/config
+ * client does: basic auth (password or password_file), an Authorization header (credentials or
+ * credentials_file; bearer_token folded in), tls_config (CA, client certificate, server name,
+ * insecure_skip_verify, min/max version), follow_redirects, proxy_url (with CONNECT for https),
+ * plus a per-request timeout and AbortSignal. Secret files are read on every request, so a
+ * rotated token or certificate is picked up without a reload.
+ *
+ * Built on node:http/https: Node 20's global fetch takes no custom TLS options without undici.
+ */
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { HttpClientConfig, TlsConfig } from '../config/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { AlertrouterError } from '../util/errors.js';
+
+/** A request that got no HTTP answer: refused, reset, TLS failure, timeout, aborted, bad config file. */
+export class HttpRequestError extends AlertrouterError {
+  /** `timeout`, `aborted`, `config` (a file of the http_config unreadable) or `network`. */
+  readonly reason: 'timeout' | 'aborted' | 'config' | 'network';
+  constructor(reason: HttpRequestError['reason'], message: string, options?: { cause?: unknown }) {
+    super(`http_${reason}`, message, options);
+    this.reason = reason;
+  }
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  /** Gives up after this long in total (connect, send, answer); 0 or absent: no limit. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  /** The answer's body, cut at maxResponseBytes (enough for an error message). */
+  readonly body: string;
+}
+
+export interface HttpClientOptions {
+  /** Largest part of a response body kept; the rest is drained. */
+  readonly maxResponseBytes?: number;
+  /** Times the request timeout (tests move it instead of waiting). */
+  readonly clock?: Clock;
+}
+
+const MAX_REDIRECTS = 10;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const TLS_VERSIONS: Readonly<Record<string, tls.SecureVersion>> = {
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
+};
+
+async function readSecret(path: string, what: string): Promise<string> {
+  try {
+    // Prometheus trims secret files, so a trailing newline from `echo` does not end up in a header.
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    throw new HttpRequestError('config', `http_config: cannot read ${what} ${JSON.stringify(path)}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+async function readPem(path: string | undefined, what: string): Promise<Buffer | undefined> {
+  if (path === undefined || path === '') return undefined;
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new HttpRequestError('config', `tls_config: cannot read ${what} ${JSON.stringify(path)}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The Authorization header an http_config asks for, if any (files read now). */
+export async function authorizationHeader(config: HttpClientConfig): Promise<string | undefined> {
+  if (config.oauth2) {
+    // Sending without the token would look like success to nobody; say what is missing instead.
+    throw new HttpRequestError('config', 'http_config: oauth2 is not supported by alertrouter yet (use authorization or basic_auth)');
+  }
+  if (config.basicAuth) {
+    const { username, password, passwordFile } = config.basicAuth;
+    const secret = passwordFile ? await readSecret(passwordFile, 'basic_auth password_file') : (password ?? '');
+    return 'Basic ' + Buffer.from(`${username}:${secret}`).toString('base64');
+  }
+  const authz =
+    config.authorization ??
+    (config.bearerToken !== undefined || config.bearerTokenFile !== undefined
+      ? { type: 'Bearer', credentials: config.bearerToken, credentialsFile: config.bearerTokenFile }
+      : undefined);
+  if (authz) {
+    const credentials = authz.credentialsFile
+      ? await readSecret(authz.credentialsFile, 'authorization credentials_file')
+      : (authz.credentials ?? '');
+    return `${authz.type || 'Bearer'} ${credentials}`;
+  }
+  return undefined;
+}
+
+/** TLS options for node:https / node:tls from a tls_config (files read now). */
+export async function tlsOptions(config: TlsConfig | undefined): Promise<tls.ConnectionOptions> {
+  if (!config) return {};
+  const [ca, cert, key] = await Promise.all([
+    readPem(config.caFile, 'ca_file'),
+    readPem(config.certFile, 'cert_file'),
+    readPem(config.keyFile, 'key_file'),
+  ]);
+  const out: tls.ConnectionOptions = { rejectUnauthorized: !config.insecureSkipVerify };
+  if (ca) out.ca = ca;
+  if (cert) out.cert = cert;
+  if (key) out.key = key;
+  if (config.serverName) out.servername = config.serverName;
+  if (config.minVersion) out.minVersion = TLS_VERSIONS[config.minVersion];
+  if (config.maxVersion) out.maxVersion = TLS_VERSIONS[config.maxVersion];
+  if (config.serverName) {
+    // Verify the certificate against server_name rather than the host dialled.
+    const serverName = config.serverName;
+    out.checkServerIdentity = (_host, peerCert) => tls.checkServerIdentity(serverName, peerCert);
+  }
+  return out;
+}
+
+// Go's client turns these into a GET without body; 307/308 repeat the request as it was.
+function redirectMethod(status: number, method: string): string | undefined {
+  if (status === 301 || status === 302 || status === 303) return method === 'HEAD' ? 'HEAD' : 'GET';
+  if (status === 307 || status === 308) return method;
+  return undefined;
+}
+
+function describeUrl(url: URL): string {
+  // Credentials in a URL never reach logs or error messages.
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** An HTTP client for one http_config. Stateless apart from the config; safe to share. */
+export class HttpClient {
+  private readonly config: HttpClientConfig;
+  private readonly maxResponseBytes: number;
+  private readonly clock: Clock;
+
+  constructor(config: HttpClientConfig, options: HttpClientOptions = {}) {
+    this.config = config;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Sends the request (following redirects when the config says so) and resolves with the
+   * final answer, whatever its status. Rejects with HttpRequestError when no answer came.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) throw new HttpRequestError('aborted', `${req.method} ${req.url}: aborted before sending`);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const cancelTimer =
+      req.timeoutMs && req.timeoutMs > 0
+        ? this.clock.setTimer(req.timeoutMs, () => {
+            timedOut = true;
+            controller.abort();
+          })
+        : undefined;
+    try {
+      let url = new URL(req.url);
+      let method = req.method;
+      let body = req.body;
+      const originalHost = url.host;
+      for (let hop = 0; ; hop++) {
+        const res = await this.once({ url, method, body, headers: req.headers ?? {}, sendAuth: url.host === originalHost }, controller.signal)
+          .catch((err: unknown) => {
+            if (timedOut) throw new HttpRequestError('timeout', `${method} ${describeUrl(url)}: no answer within ${req.timeoutMs}ms`, { cause: err });
+            if (controller.signal.aborted) throw new HttpRequestError('aborted', `${method} ${describeUrl(url)}: aborted`, { cause: err });
+            throw err;
+          });
+        const next = redirectMethod(res.status, method);
+        const location = res.headers.location;
+        if (!this.config.followRedirects || next === undefined || location === undefined) return res;
+        if (hop + 1 >= MAX_REDIRECTS) {
+          throw new HttpRequestError('network', `${req.method} ${req.url}: stopped after ${MAX_REDIRECTS} redirects`);
+        }
+        url = new URL(location, url);
+        if (next !== method || res.status === 303) body = undefined;
+        method = next;
+      }
+    } finally {
+      cancelTimer?.();
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async once(
+    req: { url: URL; method: string; body: string | Uint8Array | undefined; headers: Readonly<Record<string, string>>; sendAuth: boolean },
+    signal: AbortSignal,
+  ): Promise<HttpResponse> {
+    const { url } = req;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new HttpRequestError('config', `${describeUrl(url)}: unsupported scheme (want http or https)`);
+    }
+    const headers: Record<string, string> = { ...req.headers };
+    // Like Go's client, credentials go to the original host only, never to a redirect target elsewhere.
+    const auth = req.sendAuth ? await authorizationHeader(this.config) : undefined;
+    if (auth !== undefined) headers.authorization = auth;
+    else if (req.sendAuth && (url.username || url.password)) {
+      headers.authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    }
+    const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+    if (payload) headers['content-length'] = String(payload.byteLength);
+    const secure = url.protocol === 'https:';
+    const tlsOpts = secure ? await tlsOptions(this.config.tlsConfig) : {};
+    const proxy = this.config.proxyUrl ? new URL(this.config.proxyUrl) : undefined;
+
+    const options: https.RequestOptions = {
+      method: req.method,
+      headers,
+      signal,
+      agent: false,
+      ...tlsOpts,
+    };
+    let path = url.pathname + url.search;
+    if (proxy && !secure) {
+      // Plain HTTP through a proxy: send the absolute URL to the proxy itself.
+      options.host = proxy.hostname;
+      options.port = proxy.port || 80;
+      path = url.href;
+      if (proxy.username) {
+        headers['proxy-authorization'] = 'Basic ' + Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64');
+      }
+    } else {
+      options.host = url.hostname.replace(/^\[|\]$/g, '');
+      options.port = url.port || (secure ? 443 : 80);
+      if (proxy && secure) {
+        const socket = await this.connectTunnel(proxy, url, signal);
+        options.createConnection = () => tls.connect({ ...tlsOpts, socket, servername: tlsOpts.servername ?? url.hostname });
+      }
+    }
+    options.path = path;
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const send = secure ? https.request : http.request;
+      const request = send(options, (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (kept < this.maxResponseBytes) {
+            chunks.push(chunk.subarray(0, this.maxResponseBytes - kept));
+            kept += chunk.length;
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (err) => reject(new HttpRequestError('network', `${req.method} ${describeUrl(url)}: ${err.message}`, { cause: err })));
+      });
+      request.on('error', (err) => reject(new HttpRequestError('network', `${req.method} ${describeUrl(url)}: ${err.message}`, { cause: err })));
+      request.end(payload);
+    });
+  }
+
+  // HTTPS through a proxy: a CONNECT tunnel, then TLS with the target inside it.
+  private connectTunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<net.Socket> {
+    const headers: Record<string, string> = { host: target.host };
+    for (const [name, values] of Object.entries(this.config.proxyConnectHeader ?? {})) headers[name] = values.join(', ');
+    if (proxy.username) {
+      headers['proxy-authorization'] = 'Basic ' + Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64');
+    }
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        host: proxy.hostname,
+        port: proxy.port || 80,
+        method: 'CONNECT',
+        path: `${target.hostname}:${target.port || 443}`,
+        headers,
+        signal,
+        agent: false,
+      });
+      req.on('connect', (res, socket) => {
+        if (res.statusCode === 200) resolve(socket);
+        else {
+          socket.destroy();
+          reject(new HttpRequestError('network', `proxy ${proxy.host}: CONNECT ${target.host} answered ${res.statusCode}`));
+        }
+      });
+      req.on('error', (err) => reject(new HttpRequestError('network', `proxy ${proxy.host}: ${err.message}`, { cause: err })));
+      req.end();
+    });
+  }
+}
