@@ -10,13 +10,10 @@
 //                 Alertmanager releases (webhook url_file 0.26, timeout 0.28, UTF-8 matchers 0.27)
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../../src/config/errors.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { missingOracleReason, requireOracle } from '../support/oracle.js';
+import { verdicts } from './amtool.js';
 
 const ROOT = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const FOLDERS = ['good', 'bad', 'unsupported', 'extensions'] as const;
@@ -28,29 +25,6 @@ function fixtures(folder: string): string[] {
     .map((f) => join(ROOT, folder, f));
 }
 
-/** amtool's verdict: exit status 0 is accepted, 1 refused; anything else is a broken run. */
-function amtoolCheck(amtool: string, file: string): Promise<{ accepted: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(amtool, ['check-config', file], { timeout: 30_000 }, (err, stdout, stderr) => {
-      const output = stdout + stderr;
-      if (!err) return resolve({ accepted: true, output });
-      if (err.code === 1) return resolve({ accepted: false, output });
-      reject(new Error(`amtool check-config ${file} did not run: ${err.message}\n${output}`));
-    });
-  });
-}
-
-async function ours(file: string): Promise<ConfigError | undefined> {
-  try {
-    await loadConfigFile(file);
-    return undefined;
-  } catch (err) {
-    // Anything but a ConfigError (a crash) fails the test with its stack.
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-}
-
 it('config fixtures: at least 30, covering every folder', () => {
   const counts = FOLDERS.map((f) => fixtures(f).length);
   assert.ok(counts.reduce((a, b) => a + b, 0) >= 30, `only ${counts.join('+')} fixtures`);
@@ -60,12 +34,10 @@ it('config fixtures: at least 30, covering every folder', () => {
 describe('config compat with amtool check-config: good/ (both accept)', () => {
   for (const file of fixtures('good')) {
     it(file.slice(ROOT.length), async (t) => {
-      const amtool = requireOracle('amtool');
-      if (!amtool) return t.skip(missingOracleReason('amtool'));
-      const am = await amtoolCheck(amtool, file);
-      assert.ok(am.accepted, `amtool refuses a good/ fixture: move it to bad/\n${am.output}`);
-      const err = await ours(file);
-      assert.equal(err, undefined, `amtool accepts but alertrouter refuses: ${err?.message}`);
+      const v = await verdicts(t, file);
+      if (!v) return;
+      assert.ok(v.amtoolAccepts, `amtool refuses a good/ fixture: move it to bad/\n${v.amtoolOutput}`);
+      assert.equal(v.ours, undefined, `amtool accepts but alertrouter refuses: ${v.ours?.message}`);
     });
   }
 });
@@ -73,12 +45,11 @@ describe('config compat with amtool check-config: good/ (both accept)', () => {
 describe('config compat with amtool check-config: bad/ (both refuse)', () => {
   for (const file of fixtures('bad')) {
     it(file.slice(ROOT.length), async (t) => {
-      const amtool = requireOracle('amtool');
-      if (!amtool) return t.skip(missingOracleReason('amtool'));
-      const am = await amtoolCheck(amtool, file);
-      assert.ok(!am.accepted, `amtool accepts a bad/ fixture: move it to good/\n${am.output}`);
-      const err = await ours(file);
-      assert.ok(err, `amtool refuses (${am.output.trim()}) but alertrouter accepts`);
+      const v = await verdicts(t, file);
+      if (!v) return;
+      assert.ok(!v.amtoolAccepts, `amtool accepts a bad/ fixture: move it to good/\n${v.amtoolOutput}`);
+      const err = v.ours;
+      assert.ok(err, `amtool refuses (${v.amtoolOutput}) but alertrouter accepts`);
       assert.equal(err.code, 'bad_config');
       assert.equal(err.file, file);
       assert.ok(err.line !== undefined && err.line >= 1, `no line in: ${err.message}`);
@@ -90,11 +61,10 @@ describe('config compat with amtool check-config: bad/ (both refuse)', () => {
 describe('config compat: unsupported/ (amtool accepts, alertrouter refuses the integration on purpose)', () => {
   for (const file of fixtures('unsupported')) {
     it(file.slice(ROOT.length), async (t) => {
-      const amtool = requireOracle('amtool');
-      if (!amtool) return t.skip(missingOracleReason('amtool'));
-      const am = await amtoolCheck(amtool, file);
-      assert.ok(am.accepted, `amtool refuses an unsupported/ fixture, so it tests nothing here\n${am.output}`);
-      const err = await ours(file);
+      const v = await verdicts(t, file);
+      if (!v) return;
+      assert.ok(v.amtoolAccepts, `amtool refuses an unsupported/ fixture, so it shows nothing here\n${v.amtoolOutput}`);
+      const err = v.ours;
       assert.ok(err, 'alertrouter accepted a receiver with an unsupported integration');
       assert.match(err.keyPath, /^receivers\[\d+\]\.[a-z]+_configs$/);
       assert.match(err.message, /receiver "[^"]+" uses [a-z]+_configs/);
@@ -106,12 +76,10 @@ describe('config compat: unsupported/ (amtool accepts, alertrouter refuses the i
 describe('config compat: extensions/ (amtool 0.25 refuses, alertrouter accepts newer options on purpose)', () => {
   for (const file of fixtures('extensions')) {
     it(file.slice(ROOT.length), async (t) => {
-      const amtool = requireOracle('amtool');
-      if (!amtool) return t.skip(missingOracleReason('amtool'));
-      const am = await amtoolCheck(amtool, file);
-      assert.ok(!am.accepted, `amtool 0.25 accepts an extensions/ fixture: move it to good/\n${am.output}`);
-      const err = await ours(file);
-      assert.equal(err, undefined, `alertrouter refuses: ${err?.message}`);
+      const v = await verdicts(t, file);
+      if (!v) return;
+      assert.ok(!v.amtoolAccepts, `amtool 0.25 accepts an extensions/ fixture: move it to good/\n${v.amtoolOutput}`);
+      assert.equal(v.ours, undefined, `alertrouter refuses: ${v.ours?.message}`);
     });
   }
 });

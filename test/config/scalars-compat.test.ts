@@ -1,0 +1,76 @@
+// Differential test of single values: each probe puts one value into an otherwise valid config
+// and the real amtool check-config (Alertmanager 0.25) and our loader must both accept or both
+// refuse it. Covers the value rules we reimplemented from Go: URLs (net/url), host:port
+// (net.SplitHostPort), durations (model.Duration), YAML 1.1 booleans and integers (yaml.v2),
+// label names, header-name collisions.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verdicts } from './amtool.js';
+
+interface Probe {
+  readonly name: string;
+  readonly yaml: string;
+}
+
+const webhook = (url: string): string => `route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: ${url}\n`;
+const smarthost = (v: string): string =>
+  `global:\n  smtp_smarthost: ${v}\n  smtp_from: a@example.org\nroute:\n  receiver: r\nreceivers:\n  - name: r\n    email_configs:\n      - to: b@example.org\n`;
+const groupWait = (v: string): string => `route:\n  receiver: r\n  group_wait: ${v}\nreceivers:\n  - name: r\n`;
+const continueIs = (v: string): string => `route:\n  receiver: r\n  routes:\n    - receiver: r\n      continue: ${v}\nreceivers:\n  - name: r\n`;
+const maxAlerts = (v: string): string => webhook('http://example.org/') + `        max_alerts: ${v}\n`;
+const groupBy = (v: string): string => `route:\n  receiver: r\n  group_by: [${v}]\nreceivers:\n  - name: r\n`;
+const headers = (a: string, b: string): string =>
+  smarthost('localhost:25') + `        headers:\n          ${a}: x\n          ${b}: y\n`;
+
+const PROBES: readonly Probe[] = [
+  ...[
+    "'http://example.org/'", "'https://example.org:8443/x?y=1#z'", "'HTTP://EXAMPLE.ORG/'", "'http://ex ample.org/'",
+    "'http://example.org/a b'", "'http://example.org/%zz'", "'http://[::1]:80/'", "'http://[::1/'", "'http://example.org:/'",
+    "'http://example.org:99999/'", "'http://user@example.org/'", "'http://us er@example.org/'", "'mailto:x@example.org'",
+    "'example.org'", "'//example.org/'", "'http:example.org'", "'https://example.org/#%'", "':foo'", "'http://exa%41mple.org/'",
+    "'http://ex%C3%A4mple.org/'", "'http://éxample.org/'", "'<secret>'", "''", "'http://example.org/?q=%zz'", "'http://a_b.example.org/'",
+  ].map((v) => ({ name: `webhook url ${v}`, yaml: webhook(v) })),
+  ...["'localhost:25'", "':25'", "'localhost'", "'localhost:'", "'[::1]:25'", "'::1:25'", "'[::1]25'", "'[a]:b]'", "'host:smtp'", "''"].map((v) => ({
+    name: `smtp_smarthost ${v}`,
+    yaml: smarthost(v),
+  })),
+  ...["30s", "1h30m", "90m", "1d", "1w", "1y", "0", "0s", "''", "30", "'1h 30m'", "-1s", "1.5h", "1m1h", "1s500ms", "01s", "292y", "293y"].map((v) => ({
+    name: `group_wait ${v}`,
+    yaml: groupWait(v),
+  })),
+  ...["true", "True", "TRUE", "yes", "on", "y", "Y", "n", "off", "'true'", "1", "tRue", "~"].map((v) => ({ name: `continue ${v}`, yaml: continueIs(v) })),
+  ...["0", "5", "-1", "1.5", "0x10", "'3'", "1e3", "0o17", "017", "1_000", "18446744073709551615", ".inf", "true"].map((v) => ({
+    name: `max_alerts ${v}`,
+    yaml: maxAlerts(v),
+  })),
+  ...["a", "_a", "'1a'", "a.b", "'a:b'", "é", "''"].map((v) => ({ name: `group_by ${v}`, yaml: groupBy(v) })),
+  ...[["Subject", "subject"], ["x-a", "X-A"], ["X A", "x a"], ["reply-to", "Reply-To"], ["X-Ä", "x-ä"]].map(([a, b]) => ({
+    name: `email headers ${a} and ${b}`,
+    yaml: headers(a!, b!),
+  })),
+];
+
+describe('config value rules agree with amtool check-config', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'alertrouter-config-probe-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  PROBES.forEach((probe, i) => {
+    it(probe.name, async (t) => {
+      const file = join(dir, `probe-${i}.yml`);
+      writeFileSync(file, probe.yaml);
+      const v = await verdicts(t, file);
+      if (!v) return;
+      if (v.amtoolAccepts) {
+        assert.equal(v.ours, undefined, `amtool accepts, alertrouter refuses: ${v.ours?.message}`);
+      } else {
+        assert.ok(v.ours, `amtool refuses (${v.amtoolOutput}), alertrouter accepts`);
+      }
+    });
+  });
+});
