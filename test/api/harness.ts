@@ -10,33 +10,19 @@ import type { ApiConfigView, ApiDeps } from '../../src/api/deps.js';
 import type { RouteConfig } from '../../src/config/types.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { buildRouteTree } from '../../src/dispatch/route.js';
-import { newMatcher } from '../../src/labels/matcher.js';
 import { AlertMarker } from '../../src/store/marker.js';
 import { AlertStore } from '../../src/store/alerts.js';
 import { FakeClock } from '../support/fake-clock.js';
-
-/** A route config with Alertmanager's defaults for everything not given. */
-export function routeConfig(partial: Partial<RouteConfig> & { readonly match?: Record<string, string> }): RouteConfig {
-  const { match, ...rest } = partial;
-  return {
-    groupByAll: false,
-    matchers: Object.entries(match ?? {}).map(([n, v]) => newMatcher('=', n, v)),
-    continue: false,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    routes: [],
-    ...rest,
-  };
-}
+import { routeConfig } from '../support/route-config.js';
 
 /** The default tree of the API tests: `default` at the root; team a (continue), team b, pager below. */
 export const DEFAULT_ROUTE = routeConfig({
   receiver: 'default',
   groupBy: ['alertname'],
   routes: [
-    routeConfig({ receiver: 'team-a', match: { team: 'a' }, continue: true }),
-    routeConfig({ receiver: 'team-b', match: { team: 'b' } }),
-    routeConfig({ receiver: 'pager', match: { severity: 'page' } }),
+    routeConfig({ receiver: 'team-a', matchers: '{team="a"}', continue: true }),
+    routeConfig({ receiver: 'team-b', matchers: '{team="b"}' }),
+    routeConfig({ receiver: 'pager', matchers: '{severity="page"}' }),
   ],
 });
 

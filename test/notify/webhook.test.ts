@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
 import type { Alert } from '../../src/alert/alert.js';
 import type { HttpClientConfig, WebhookConfig } from '../../src/config/types.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
@@ -11,6 +10,7 @@ import { NotifyError } from '../../src/notify/notifier.js';
 import { buildWebhookPayload, encodeGoJson, quoteMeta, WEBHOOK_USER_AGENT, WebhookNotifier } from '../../src/notify/webhook.js';
 import type { FlushContext } from '../../src/pipeline/context.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { flushContext as sharedFlushContext } from '../support/flush-context.js';
 import { haveOpenssl, makeCerts, startCapture, type CaptureServer, type TestCerts } from './capture.js';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -30,18 +30,7 @@ function alert(labels: Labels, opts: Partial<Alert> = {}): Alert {
 }
 
 function flushContext(overrides: Partial<FlushContext> = {}): FlushContext {
-  return {
-    groupKey: '{}:{alertname="Disk"}',
-    groupLabels: { alertname: 'Disk' },
-    receiverName: 'ops',
-    repeatIntervalMs: 4 * 3600_000,
-    nowMs: NOW,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    signal: new AbortController().signal,
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  };
+  return sharedFlushContext({ groupKey: '{}:{alertname="Disk"}', groupLabels: { alertname: 'Disk' }, receiverName: 'ops', nowMs: NOW, ...overrides });
 }
 
 const HTTP: HttpClientConfig = { followRedirects: true, enableHttp2: true };
