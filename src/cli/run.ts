@@ -8,8 +8,8 @@
  *   alertrouter routes test --config.file F [--tree] [--verify.receivers=R] [<label=value>...]
  */
 import { statSync } from 'node:fs';
-import fg from 'fast-glob';
 import { readFile } from 'node:fs/promises';
+import { loadConfigString } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { buildRouteTree } from '../dispatch/route.js';
 import { AlertrouterError } from '../util/errors.js';
@@ -22,6 +22,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether standard input is a terminal: check-config without files reads it only when not. */
   readonly stdinIsTTY: boolean;
+  /** All of standard input as text. */
+  readonly readStdin: () => Promise<string>;
 }
 
 /** The daemon, as the CLI sees it: its flags (for `--help`) and its entry point. */
@@ -36,8 +38,8 @@ export interface CliDeps {
   /** Absent until the daemon is wired in; then running without a subcommand is refused. */
   readonly daemon?: DaemonEntry;
   readonly loadConfigFile: (path: string) => Promise<Config>;
-  /** Parses the template files matched by the globs; defaults to checking they can be read. */
-  readonly checkTemplates?: (globs: readonly string[]) => Promise<void>;
+  /** Parses template files; defaults to checking they can be read. */
+  readonly checkTemplates?: (files: readonly string[]) => Promise<void>;
 }
 
 /** A refusal the CLI reports as `alertrouter: error: <message>` with exit status 1. */
@@ -48,6 +50,7 @@ export class CliError extends AlertrouterError {
 }
 
 const APP = 'alertrouter';
+const STDIN = '/dev/stdin';
 
 const ROUTES_FLAGS = {
   'config.file': { kind: 'string', help: 'Config file to be tested.', placeholder: '<file>' },
@@ -134,14 +137,18 @@ async function checkConfigCommand(argv: readonly string[], deps: CliDeps): Promi
     return 0;
   }
   let files = positional;
+  let load = deps.loadConfigFile;
   if (files.length === 0) {
     if (deps.io.stdinIsTTY) throw new CliError('Failed to read from standard input (give config files, or pipe one in)');
-    files = ['/dev/stdin'];
+    // amtool checks the file /dev/stdin; opening that fails when stdin is a socket, so read the
+    // stream itself. Relative paths resolve against /dev, as amtool's do (its file's folder).
+    files = [STDIN];
+    load = async (path) => (path === STDIN ? loadConfigString(await deps.io.readStdin(), { sourceFile: STDIN, baseDir: '/dev' }) : deps.loadConfigFile(path));
   } else {
     for (const file of files) requireExistingFile(file);
   }
   const { stdout, failed } = await checkConfigFiles(files, {
-    loadConfigFile: deps.loadConfigFile,
+    loadConfigFile: load,
     checkTemplates: deps.checkTemplates ?? checkTemplatesReadable,
   });
   deps.io.stdout(stdout);
@@ -224,12 +231,7 @@ function requireExistingFile(path: string): void {
   if (isDirectory) throw new CliError(`'${path}' is a directory (want a config file)`);
 }
 
-/**
- * Fallback template check when no template parser is wired in: every glob must be a valid
- * pattern and every file it matches readable. A glob matching nothing is fine, as in amtool.
- */
-async function checkTemplatesReadable(globs: readonly string[]): Promise<void> {
-  for (const glob of globs) {
-    for (const file of await fg(glob, { onlyFiles: true, absolute: true })) await readFile(file, 'utf8');
-  }
+/** Fallback template check when no template parser is wired in: every file must be readable. */
+async function checkTemplatesReadable(files: readonly string[]): Promise<void> {
+  for (const file of files) await readFile(file, 'utf8');
 }

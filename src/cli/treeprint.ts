@@ -1,6 +1,11 @@
 /**
- * ASCII trees as amtool prints them (it uses github.com/xlab/treeprint 1.1): a `.` root line,
- * then `├── ` / `└── ` per node, `│   ` or four spaces per ancestor level. Pure.
+ * ASCII trees as amtool prints them: a `.` root line, then `├── ` / `└── ` per node, and per
+ * ancestor level either a link column or four spaces. Pure.
+ *
+ * The reference is the amtool 0.25 the oracle tests run (Debian's build), which links
+ * github.com/xlab/treeprint at a009c39 (2018): its link column is `│`, two NO-BREAK SPACEs
+ * (U+00A0) and a space, and a value spanning lines is printed as is. (Upstream release binaries
+ * use treeprint 1.1, whose link column has three plain spaces.)
  */
 
 /** A node to print: its text and its children in order. */
@@ -9,24 +14,18 @@ export interface TreeNode {
   readonly children: readonly TreeNode[];
 }
 
-const LINK = '│   ';
+const LINK = '│\u00a0\u00a0 ';
 const BLANK = '    ';
 const MID = '├── ';
 const END = '└── ';
 
-/**
- * The tree under a `.` root, one line per node, each line ending in a newline. A value spanning
- * several lines continues under its own edge, with the ancestors' links drawn alongside.
- */
+/** The tree under a `.` root, one line per node, each line ending in a newline. */
 export function formatTree(roots: readonly TreeNode[]): string {
   let out = '.\n';
   const visit = (nodes: readonly TreeNode[], prefix: string): void => {
     nodes.forEach((node, i) => {
       const last = i === nodes.length - 1;
-      const lines = node.value.split('\n');
-      out += prefix + (last ? END : MID) + lines[0] + '\n';
-      // treeprint pads continuation lines with the link column of this node and its ancestors.
-      for (const more of lines.slice(1)) out += prefix + (last ? BLANK : LINK) + more + '\n';
+      out += prefix + (last ? END : MID) + node.value + '\n';
       visit(node.children, prefix + (last ? BLANK : LINK));
     });
   };

@@ -36,8 +36,8 @@ test('routes show: prints the tree as amtool config routes show does', () => {
 .
 └── default-route  receiver: default
     ├── {severity=~"crit|warn",team="a"}  continue: true  receiver: a
-    │   ├── {env="prod"}  receiver: a-prod
-    │   └── {env=~"^(?:st.*)$"}  receiver: a-stage
+    │\u00a0\u00a0 ├── {env="prod"}  receiver: a-prod
+    │\u00a0\u00a0 └── {env=~"^(?:st.*)$"}  receiver: a-stage
     ├── {team!="b"}  receiver: notb
     └── default-route  receiver: catch
 
@@ -53,7 +53,7 @@ test('routes test: receivers comma-joined in tree order, with the matching tree 
 .
 └── default-route
     ├── {severity=~"crit|warn",team="a"}
-    │   └── {env="prod"}  receiver: a-prod
+    │\u00a0\u00a0 └── {env="prod"}  receiver: a-prod
     └── {team!="b"}  receiver: notb
 
 
@@ -108,15 +108,14 @@ test('label args: anything but = is refused, as is a bad name', () => {
   assert.throws(() => parseLabelArgs(['false']), LabelArgError);
 });
 
-test('tree: multi-line values continue under their edge with the ancestor links', () => {
+test('tree: a level stays linked while siblings follow and goes blank after the last one', () => {
+  const leaf = (value: string) => ({ value, children: [] });
   const text = formatTree([
-    {
-      value: 'root',
-      children: [
-        { value: 'one\ntwo', children: [{ value: 'leaf', children: [] }] },
-        { value: 'last\nline', children: [] },
-      ],
-    },
+    { value: 'root', children: [{ value: 'a', children: [{ value: 'a1', children: [leaf('a1x')] }, leaf('a2')] }, { value: 'b', children: [leaf('b1')] }] },
   ]);
-  assert.equal(text, '.\n└── root\n    ├── one\n    │   two\n    │   └── leaf\n    └── last\n        line\n');
+  const L = '│\u00a0\u00a0 ';
+  assert.equal(
+    text,
+    ['.', '└── root', '    ├── a', `    ${L}├── a1`, `    ${L}${L}└── a1x`, `    ${L}└── a2`, '    └── b', '        └── b1', ''].join('\n'),
+  );
 });

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The `alertrouter` executable: hands the command line to the CLI and exits with its status.
+ * Everything else lives in cli/run.ts (commands) and, for the daemon, app.ts.
+ */
+import { loadConfigFile } from './config/load.js';
+import { text } from 'node:stream/consumers';
+import { runCli, type DaemonEntry } from './cli/run.js';
+
+// ─── DAEMON HOOK ────────────────────────────────────────────────────────────────────────────
+// Set this to the daemon's entry (its flag specs and run function) to start it when no
+// subcommand is named. While undefined, `alertrouter` without a subcommand exits 1 saying so.
+const daemon: DaemonEntry | undefined = undefined;
+// ────────────────────────────────────────────────────────────────────────────────────────────
+
+const status = await runCli(process.argv.slice(2), {
+  io: {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdinIsTTY: process.stdin.isTTY === true,
+    readStdin: () => text(process.stdin),
+  },
+  daemon,
+  loadConfigFile,
+});
+// Let pending stdout writes drain (a pipe may be slow) rather than calling process.exit().
+process.exitCode = status;
