@@ -16,8 +16,11 @@ export interface Notifier {
 /** A failed send. `retryable` says whether trying again can help (5xx, network) or not (4xx, bad template). */
 export class NotifyError extends AlertrouterError {
   readonly retryable: boolean;
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+  /** How long the receiver asked us to wait before trying again (e.g. Slack's 429 Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+  constructor(message: string, options: { retryable: boolean; cause?: unknown; retryAfterMs?: number }) {
     super(options.retryable ? 'notify_retryable' : 'notify_failed', message, { cause: options.cause });
     this.retryable = options.retryable;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
