@@ -201,7 +201,7 @@ function routesHelp(which: 'show' | 'test'): string {
     description:
       'Prints the receivers an alert with the given labels is routed to, comma-separated, in\n' +
       'routing-tree order. Example:\n\n' +
-      `  ${APP} routes test --config.file=routes.example.yaml --verify.receivers=team-db-pager service=database`,
+      `  ${APP} routes test --config.file=routes.example.yaml --verify.receivers=archive-webhook,team-db-pager \\\n    team=database service=postgres severity=critical`,
     specs: ROUTES_TEST_FLAGS,
     args: [['<labels>', 'Labels to be tested against the configured routes, as label=value.']],
   });
