@@ -3,7 +3,7 @@
 // Our side runs in-process through the real CLI entry and config loader; amtool runs per case.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -204,6 +204,17 @@ test(
     assert.equal(diffs.length, 0, `${diffs.length} of ${cases.length} cases differ (configs in ${dir}):\n${diffs.slice(0, 5).join('\n')}`);
   },
 );
+
+test('compat: routes show/test on the good config fixtures equal amtool', { skip: !amtool && missingOracleReason('amtool') }, async () => {
+  const good = join(import.meta.dirname, '..', 'fixtures', 'config', 'good');
+  const files = existsSync(good) ? readdirSync(good).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(good, f)) : [];
+  const cases: Case[] = files.flatMap((file) => [
+    { what: `${file}: routes show`, args: ['routes', 'show', '--config.file', file] },
+    { what: `${file}: routes test`, args: ['routes', 'test', '--config.file', file, '--tree', 'alertname=Test', 'severity=critical', 'team=a'] },
+  ]);
+  const diffs = await differences(cases);
+  assert.equal(diffs.length, 0, `${diffs.length} of ${cases.length} cases differ:\n${diffs.slice(0, 5).join('\n')}`);
+});
 
 test('compat: refusals exit 1 on both sides', { skip: !amtool && missingOracleReason('amtool') }, async () => {
   const cases: Case[] = [
