@@ -139,7 +139,13 @@ class TreeBuilder {
       const pos = this.pos(n.range?.[0]);
       const text = String(n.value ?? '');
       const explicit = n.tag ? GO_TAGS[n.tag] : undefined;
-      if (n.type === 'PLAIN' && (explicit === undefined || explicit !== 'str')) {
+      if (explicit !== undefined && explicit !== 'str') {
+        // `!!bool "true"`: an explicit tag types even a quoted scalar, if the text fits it.
+        const r = resolvePlainScalar(text);
+        const fits = r.tag === explicit || (explicit === 'float' && r.tag === 'int');
+        if (!fits) this.fail(pos, path, `cannot decode the text as !!${explicit}`, JSON.stringify(text), `a ${explicit} value`);
+        built = { kind: 'scalar', tag: explicit, text, value: explicit === 'float' ? Number(r.value) : r.value, pos };
+      } else if (n.type === 'PLAIN' && explicit === undefined) {
         const r = resolvePlainScalar(text);
         built = { kind: 'scalar', tag: r.tag, text, value: r.value, pos };
       } else {

@@ -1,8 +1,8 @@
-// Differential test of single values: each probe puts one value into an otherwise valid config
-// and the real amtool check-config (Alertmanager 0.25) and our loader must both accept or both
-// refuse it. Covers the value rules we reimplemented from Go: URLs (net/url), host:port
-// (net.SplitHostPort), durations (model.Duration), YAML 1.1 booleans and integers (yaml.v2),
-// label names, header-name collisions.
+// Differential test of single values and YAML forms: each probe is a small config, and the real
+// amtool check-config (Alertmanager 0.25) and our loader must both accept or both refuse it.
+// Covers the rules we reimplemented from Go: URLs (net/url), host:port (net.SplitHostPort),
+// durations (model.Duration), YAML 1.1 booleans and integers, tags, merges, aliases and syntax
+// (yaml.v2), label names, header-name collisions.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,35 @@ const groupBy = (v: string): string => `route:\n  receiver: r\n  group_by: [${v}
 const headers = (a: string, b: string): string =>
   smarthost('localhost:25') + `        headers:\n          ${a}: x\n          ${b}: y\n`;
 
+const BASE = 'route:\n  receiver: r\nreceivers:\n  - name: r\n';
+const child = (line: string): string => `route:\n  receiver: r\n  routes:\n    - receiver: r\n      ${line}\nreceivers:\n  - name: r\n`;
+
+const SYNTAX: readonly Probe[] = [
+  { name: 'yaml: CRLF line ends', yaml: BASE.replace(/\n/g, '\r\n') },
+  { name: 'yaml: byte order mark', yaml: '\ufeff' + BASE },
+  { name: 'yaml: document markers', yaml: '---\n' + BASE + '...\n' },
+  { name: 'yaml: %YAML directive', yaml: '%YAML 1.1\n---\n' + BASE },
+  { name: 'yaml: flow style', yaml: 'route: {receiver: r, group_by: [a, b]}\nreceivers: [{name: r}]\n' },
+  { name: 'yaml: folded duration', yaml: child('group_wait: >-\n        30s') },
+  { name: 'yaml: explicit complex-key syntax', yaml: 'route:\n  ? receiver\n  : r\nreceivers:\n  - name: r\n' },
+  { name: 'yaml: unknown alias', yaml: 'route:\n  receiver: *nope\nreceivers:\n  - name: r\n' },
+  { name: 'yaml: merge of a non-mapping', yaml: child('<<: [{group_wait: 1s}, 5]') },
+  { name: 'yaml: merge into a route', yaml: child('<<: {continue: true, group_wait: 1s}') },
+  { name: 'yaml: merge bringing an unknown key', yaml: child('<<: {contnue: true}') },
+  { name: 'yaml: null key', yaml: child('null: 1s') },
+  { name: 'yaml: quoted key', yaml: child('"group_wait": 1s') },
+  { name: 'yaml: !!bool "true"', yaml: child('continue: !!bool "true"') },
+  { name: 'yaml: !!bool "maybe"', yaml: child('continue: !!bool "maybe"') },
+  { name: 'yaml: !!str true as a boolean', yaml: child('continue: !!str true') },
+  { name: 'yaml: !!int "7" as max_alerts', yaml: maxAlerts('!!int "7"') },
+  { name: 'yaml: !!str 7 as max_alerts', yaml: maxAlerts('!!str 7') },
+  { name: 'yaml: unclosed quote', yaml: 'route:\n  receiver: "r\nreceivers:\n  - name: r\n' },
+  { name: 'yaml: same receiver name quoted and plain', yaml: BASE + '  - name: "r"\n' },
+  { name: 'yaml: anchored list item reused', yaml: webhook('&h http://x/') + '      - url: *h\n' },
+];
+
 const PROBES: readonly Probe[] = [
+  ...SYNTAX,
   ...[
     "'http://example.org/'", "'https://example.org:8443/x?y=1#z'", "'HTTP://EXAMPLE.ORG/'", "'http://ex ample.org/'",
     "'http://example.org/a b'", "'http://example.org/%zz'", "'http://[::1]:80/'", "'http://[::1/'", "'http://example.org:/'",
@@ -53,7 +81,7 @@ const PROBES: readonly Probe[] = [
   })),
 ];
 
-describe('config value rules agree with amtool check-config', () => {
+describe('config values and YAML forms: alertrouter agrees with amtool check-config', () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'alertrouter-config-probe-'));
