@@ -69,15 +69,21 @@ export interface RealAlertmanager {
 
 /**
  * Starts `binary` with `configYaml`, clustering off, on a free loopback port; waits until it
- * serves. Stopped and its folder removed when the test ends.
+ * serves. Stopped and its folder removed when the test ends. `extraArgs` are added to the
+ * command line (e.g. `--web.external-url=…`).
  */
-export async function startAlertmanager(t: Cleanup, binary: string, configYaml: string): Promise<RealAlertmanager> {
+export async function startAlertmanager(
+  t: Cleanup,
+  binary: string,
+  configYaml: string,
+  options: { readonly extraArgs?: readonly string[] } = {},
+): Promise<RealAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'alertrouter-am-'));
   const configFile = join(dir, 'alertmanager.yml');
   writeFileSync(configFile, configYaml);
   const am = spawn(
     binary,
-    [`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0', '--cluster.listen-address=', '--log.level=info'],
+    [`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0', '--cluster.listen-address=', '--log.level=info', ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   t.after(async () => {
