@@ -19,14 +19,18 @@ export function readMatchMap(c: Cursor): Matcher[] {
   });
 }
 
-/** `match_re:` — regex matchers in the order written; each value must be a valid RE2 expression. */
+/**
+ * `match_re:` — regex matchers in the order written. As in Alertmanager, the value is the
+ * anchored expression `^(?:<re>)$` (its compiled form), which is how the matcher prints (route
+ * keys, amtool routes) and only then anchored again by the matcher: same matches.
+ */
 export function readMatchReMap(c: Cursor): Matcher[] {
   return (c.entries() ?? []).map(({ key, value }) => {
     labelKey(value, key);
     const re = value.str();
     if (re === undefined) return value.fail(`invalid regexp value for "${key}"`, 'an RE2 regular expression');
     try {
-      return newMatcher('=~', key, re);
+      return newMatcher('=~', key, `^(?:${re})$`);
     } catch (err) {
       if (err instanceof MatcherError) return value.failWith(err);
       throw err;

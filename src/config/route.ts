@@ -102,7 +102,7 @@ function readRoute(c: Cursor, refs: RouteRefs): { route: RouteConfig; f: RouteFi
 export function readRootRoute(c: Cursor, refs: RouteRefs): RouteConfig {
   if (!c.present) return c.fail('no route provided in config', 'a route with at least a receiver', 'no route');
   const { route, f, matcherSources } = readRoute(c, refs);
-  if (route.receiver === undefined) f.receiver.fail('root route must specify a default receiver', 'a receiver name', 'none');
+  if (route.receiver === undefined) f.receiver.fail('root route must specify a default receiver', 'a receiver name', 'nothing');
   const firstMatcher = matcherSources[0];
   if (firstMatcher) firstMatcher.fail('root route must not have any matchers', 'no match, match_re or matchers on the root route: it catches every alert');
   if (route.muteTimeIntervals.length > 0) f.mute_time_intervals.fail('root route must not have any mute time intervals', 'mute_time_intervals on child routes only');

@@ -165,9 +165,9 @@ describe('loadConfigString builds the frozen Config', () => {
     assert.equal(c.route.routes[1]!.groupBy, undefined);
   });
 
-  it('keeps matchers in the order match, match_re, matchers', () => {
+  it('keeps matchers in the order match, match_re, matchers; match_re values anchored as Alertmanager prints them', () => {
     const c = loadConfigString('route:\n  receiver: r\n  routes:\n    - matchers: [\'z!="1"\']\n      match_re: {y: "a|b"}\n      match: {x: "2", w: "3"}\n' + RECEIVER);
-    assert.deepEqual(c.route.routes[0]!.matchers.map(String), ['x="2"', 'w="3"', 'y=~"a|b"', 'z!="1"']);
+    assert.deepEqual(c.route.routes[0]!.matchers.map(String), ['x="2"', 'w="3"', 'y=~"^(?:a|b)$"', 'z!="1"']);
   });
 
   it('reads YAML 1.1 booleans and gives text fields the scalar as written', () => {
@@ -357,6 +357,7 @@ receivers:
     assert.deepEqual(c.route.routes[0]!.activeTimeIntervals, ['new']);
     const rule = c.inhibitRules[0]!;
     assert.deepEqual(rule.sourceMatchers.map(String), ['severity="critical"']);
+    assert.deepEqual(loadConfigString('route: {receiver: r}\ninhibit_rules: [{source_match_re: {a: "x|y"}}]\n' + RECEIVER).inhibitRules[0]!.sourceMatchers.map(String), ['a=~"^(?:x|y)$"']);
     assert.deepEqual(rule.targetMatchers.map(String), ['severity=~"warning|info"']);
     assert.deepEqual(rule.equal, ['alertname', 'cluster']);
   });
