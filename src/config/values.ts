@@ -171,8 +171,12 @@ export function isLabelName(s: string): boolean {
 
 export const LABEL_NAME_WANTED = 'a label name: letters, digits and _, not starting with a digit';
 
-/** A label name option (inhibit_rules equal); refuses invalid names as model.LabelName does. */
+/**
+ * A label name option (inhibit_rules equal); refuses invalid names as model.LabelName does. A
+ * null item stays "" unchecked: yaml.v2 does not call the check for null.
+ */
 export function readLabelName(c: Cursor): string {
+  if (!c.present) return '';
   const s = c.str() ?? '';
   if (!isLabelName(s)) c.fail('not a valid label name', LABEL_NAME_WANTED);
   return s;

@@ -50,6 +50,12 @@ const SYNTAX: readonly Probe[] = [
   { name: 'yaml: unclosed quote', yaml: 'route:\n  receiver: "r\nreceivers:\n  - name: r\n' },
   { name: 'yaml: same receiver name quoted and plain', yaml: BASE + '  - name: "r"\n' },
   { name: 'yaml: anchored list item reused', yaml: webhook('&h http://x/') + '      - url: *h\n' },
+  { name: 'null matcher string', yaml: child('matchers: [~]') },
+  { name: 'empty matcher string', yaml: child("matchers: ['']") },
+  { name: 'null label in inhibit equal', yaml: BASE + 'inhibit_rules:\n  - equal: [~]\n' },
+  { name: 'null label in group_by', yaml: child('group_by: [~]') },
+  { name: 'null match_re value', yaml: child('match_re: {a: ~}') },
+  { name: 'null match value', yaml: child('match: {a: ~}') },
 ];
 
 const PROBES: readonly Probe[] = [
