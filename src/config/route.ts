@@ -21,7 +21,7 @@ export interface RouteRefs {
   readonly timeIntervals: ReadonlySet<string>;
 }
 
-function readGroupBy(c: Cursor): { groupBy?: string[]; groupByAll: boolean } {
+function readGroupBy(c: Cursor): { groupBy?: readonly string[]; groupByAll: boolean } {
   const items = c.list();
   if (!items) return { groupByAll: false };
   const labels: string[] = [];
@@ -40,7 +40,7 @@ function readGroupBy(c: Cursor): { groupBy?: string[]; groupByAll: boolean } {
     c.fail('cannot have wildcard group_by ("...") and other labels at the same time', '["..."] alone, or a list of label names', JSON.stringify(['...', ...labels]));
   }
   // As Alertmanager: only a non-empty label list is set; [] and ['...'] leave it to inherit.
-  return labels.length > 0 ? { groupBy: labels, groupByAll: all } : { groupByAll: all };
+  return labels.length > 0 ? { groupBy: Object.freeze(labels), groupByAll: all } : { groupByAll: all };
 }
 
 function readNonZero(c: Cursor, key: string): number | undefined {
@@ -49,13 +49,17 @@ function readNonZero(c: Cursor, key: string): number | undefined {
   return ms;
 }
 
+// "one of "a", "b"" for messages, shortened when a config defines many names.
+function oneOf(names: ReadonlySet<string>, none: string): string {
+  if (names.size === 0) return none;
+  const shown = [...names].slice(0, 10).map((n) => JSON.stringify(n));
+  return `one of ${shown.join(', ')}${names.size > 10 ? `, … (${names.size} in all)` : ''}`;
+}
+
 function readIntervalNames(c: Cursor, refs: RouteRefs): string[] {
   return (c.list() ?? []).map((item) => {
     const name = item.str() ?? '';
-    if (!refs.timeIntervals.has(name)) {
-      const known = [...refs.timeIntervals].map((n) => JSON.stringify(n)).join(', ');
-      item.fail('undefined time interval used in route', known === '' ? 'a name defined under time_intervals (none are)' : `one of ${known}`);
-    }
+    if (!refs.timeIntervals.has(name)) item.fail('undefined time interval used in route', oneOf(refs.timeIntervals, 'a name defined under time_intervals (none are)'));
     return name;
   });
 }
@@ -67,7 +71,7 @@ function readRoute(c: Cursor, refs: RouteRefs): { route: RouteConfig; f: RouteFi
   if (!f) return c.fail('empty route', 'a mapping of route options');
   const receiver = f.receiver.text();
   if (receiver !== undefined && !refs.receivers.has(receiver)) {
-    f.receiver.fail('undefined receiver used in route', `one of ${[...refs.receivers].map((n) => JSON.stringify(n)).join(', ') || '(no receivers are defined)'}`);
+    f.receiver.fail('undefined receiver used in route', oneOf(refs.receivers, 'a receiver defined under receivers (none are)'));
   }
   const match = readMatchMap(f.match);
   const matchRe = readMatchReMap(f.match_re);
