@@ -1,140 +1,218 @@
 /**
- * AlertPersistence in a SQLite file. Ingest must stay fast, so writes are not made on the
- * request path: saves and deletes are coalesced by fingerprint (the latest wins) and written
- * in one transaction every `flushIntervalMs`, or at once when `maxPending` pile up, and on
- * close. A killed process loses at most the last interval's changes; the alerts' senders
- * re-send them on their next evaluation anyway.
+ * AlertPersistence in a SQLite file. Ingest must stay fast, so no write happens on the
+ * request path: saves and deletes are coalesced by fingerprint (the latest wins) and handed,
+ * every `flushIntervalMs` or once `maxPending` pile up, as one batch to a worker thread that
+ * commits it in one transaction. A killed process loses at most the changes of the last
+ * interval or two; their senders re-send them on their next evaluation anyway.
  */
 import type Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
-import { openSqlite, StorageError } from '../util/sqlite.js';
+import { StorageError } from '../util/sqlite.js';
+import { startModuleWorker } from '../util/worker.js';
 import type { AlertPersistence } from './alerts.js';
+import { openAlertsDb } from './sqlite-schema.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 
 export interface SqliteAlertPersistenceOptions {
   /** Database file; created with its folder when missing. */
   readonly path: string;
   readonly clock: Clock;
-  /** Longest time a change waits before it is written (default 200 ms). */
+  /** Longest time a change waits before it is handed to the writer (default 200 ms). */
   readonly flushIntervalMs?: number;
-  /** Pending changes that trigger an immediate write (default 5000). */
+  /** Pending changes that make a batch at once (default 5000). */
   readonly maxPending?: number;
-  /** Where failed background writes are reported. */
+  /** Where failed writes are reported. */
   readonly logger?: Logger;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS alerts (
-  fingerprint TEXT PRIMARY KEY,
-  body TEXT NOT NULL,
-  updated_at_ms INTEGER NOT NULL
-) WITHOUT ROWID;
-`;
+/** fingerprint → alert to save, or null to delete. */
+type Changes = Map<string, Alert | null>;
 
-/** The stored form: the Alert itself as JSON (all its fields are plain data). */
-type Row = { body: string };
+/** Batches handed to the writer at once, at most. */
+const MAX_IN_FLIGHT = 2;
 
 export class SqliteAlertPersistence implements AlertPersistence {
-  private readonly db: Database.Database;
+  private readonly path: string;
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
   private readonly maxPending: number;
   private readonly logger: Logger | undefined;
-  /** fingerprint → alert to save, or null to delete. */
-  private pending = new Map<string, Alert | null>();
+  /** Reads at startup; the worker has its own connection for writes. */
+  private readonly db: Database.Database;
+  private readonly selectAll: Database.Statement<[], { body: string }>;
+  private worker: Worker | undefined;
+  private pending: Changes = new Map();
+  /** Batches handed to the writer and not yet committed, by batch id (ascending). */
+  private readonly inFlight = new Map<number, Changes>();
+  private nextId = 1;
   private cancelTimer: (() => void) | undefined;
-  private readonly writePending: (changes: Map<string, Alert | null>) => void;
-  private readonly selectAll: Database.Statement<[], Row>;
+  private drainWaiters: Array<() => void> = [];
   private closed = false;
 
   constructor(options: SqliteAlertPersistenceOptions) {
+    this.path = options.path;
     this.clock = options.clock;
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
     this.maxPending = options.maxPending ?? 5000;
     this.logger = options.logger;
-    this.db = openSqlite(options.path, { synchronous: 'NORMAL' });
-    this.db.exec(SCHEMA);
-    const upsert = this.db.prepare<[string, string, number]>(
-      'INSERT INTO alerts (fingerprint, body, updated_at_ms) VALUES (?, ?, ?) ' +
-        'ON CONFLICT(fingerprint) DO UPDATE SET body = excluded.body, updated_at_ms = excluded.updated_at_ms',
-    );
-    const remove = this.db.prepare<[string]>('DELETE FROM alerts WHERE fingerprint = ?');
-    this.selectAll = this.db.prepare<[], Row>('SELECT body FROM alerts');
-    this.writePending = this.db.transaction((changes: Map<string, Alert | null>) => {
-      for (const [fp, alert] of changes) {
-        if (alert) upsert.run(fp, JSON.stringify(alert), alert.updatedAtMs);
-        else remove.run(fp);
-      }
-    });
+    this.db = openAlertsDb(options.path);
+    this.selectAll = this.db.prepare<[], { body: string }>('SELECT body FROM alerts');
   }
 
   saveBatch(alerts: readonly Alert[]): void {
+    this.ensureOpen();
     for (const a of alerts) this.pending.set(a.fingerprint, a);
     this.schedule();
   }
 
   deleteBatch(fingerprints: readonly string[]): void {
+    this.ensureOpen();
     for (const fp of fingerprints) this.pending.set(fp, null);
     this.schedule();
   }
 
-  /** Every stored alert, after writing what is pending (so a caller sees its own changes). */
+  /** Every stored alert, including changes not yet committed (so a caller sees its own writes). */
   loadAll(): Alert[] {
-    this.flush();
-    return this.selectAll.all().map((r) => JSON.parse(r.body) as Alert);
+    const alerts = new Map<string, Alert>();
+    for (const row of this.selectAll.iterate()) {
+      const a = JSON.parse(row.body) as Alert;
+      alerts.set(a.fingerprint, a);
+    }
+    for (const changes of [...this.inFlight.values(), this.pending]) {
+      for (const [fp, a] of changes) {
+        if (a) alerts.set(fp, a);
+        else alerts.delete(fp);
+      }
+    }
+    return [...alerts.values()];
   }
 
-  /** Number of changes not yet written. */
+  /** Number of changes not yet handed to the writer. */
   get pendingCount(): number {
     return this.pending.size;
   }
 
-  /** Writes all pending changes in one transaction now. */
+  /**
+   * Hands all pending changes to the writer now, as one batch — unless MAX_IN_FLIGHT batches
+   * are still being written: then they wait (and keep coalescing) until one is committed,
+   * so a writer that falls behind slows nothing down and memory stays bounded by the alerts.
+   */
   flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 || this.inFlight.size >= MAX_IN_FLIGHT) return;
     const changes = this.pending;
     this.pending = new Map();
-    try {
-      this.writePending(changes);
-    } catch (err) {
-      // Put the changes back (newer ones queued since win) so a later flush retries them.
-      for (const [fp, alert] of changes) if (!this.pending.has(fp)) this.pending.set(fp, alert);
-      throw new StorageError(`writing ${changes.size} alert change(s) to "${this.db.name}" failed: ${(err as Error).message}`, { cause: err });
+    const id = this.nextId++;
+    this.inFlight.set(id, changes);
+    const upserts: Alert[] = [];
+    const deletes: string[] = [];
+    for (const [fp, a] of changes) {
+      if (a) upserts.push(a);
+      else deletes.push(fp);
     }
+    const worker = this.writer();
+    // Keep the process alive while a batch is on its way to disk, not while idle.
+    worker.ref();
+    worker.postMessage({ id, batch: { upserts, deletes } } satisfies WriterRequest);
   }
 
-  /** Writes what is pending and closes the file; later saves are an error. */
-  close(): void {
-    if (this.closed) return;
+  /** Flushes, then resolves once everything handed to the writer is committed. */
+  drain(): Promise<void> {
     this.flush();
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Commits everything pending, then stops the writer and closes the file; later saves throw. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.drain();
     this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      worker.ref();
+      worker.postMessage({ close: true } satisfies WriterRequest);
+      await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    }
     this.db.close();
   }
 
+  private ensureOpen(): void {
+    if (this.closed) throw new StorageError(`alert persistence "${this.path}" is closed`);
+  }
+
+  private writer(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startModuleWorker(import.meta.url, 'sqlite-writer', { workerData: { path: this.path } });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => {
+      if ('id' in reply) this.committed(reply.id, reply.error);
+    });
+    worker.on('error', (err) => this.writerDied(worker, err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.writerDied(worker, new Error(`alert writer exited with code ${code}`));
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private committed(id: number, error: string | undefined): void {
+    const changes = this.inFlight.get(id);
+    if (!changes) return;
+    this.inFlight.delete(id);
+    if (error !== undefined) {
+      this.logger?.error({ err: error, changes: changes.size }, `persisting alerts to "${this.path}" failed; will retry`);
+      this.requeue(changes);
+      return;
+    }
+    if (this.pending.size > 0) {
+      if (this.drainWaiters.length > 0 || this.pending.size >= this.maxPending) this.flush();
+      else this.armTimer();
+    }
+    if (this.inFlight.size === 0) this.worker?.unref();
+    if (this.inFlight.size === 0 && this.pending.size === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private writerDied(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.logger?.error({ err }, `alert writer for "${this.path}" stopped; restarting it`);
+    // Newest first, so that requeue keeps the latest version of each alert.
+    const lost = [...this.inFlight.values()].reverse();
+    this.inFlight.clear();
+    for (const changes of lost) this.requeue(changes);
+  }
+
+  /** Puts changes whose write failed back, unless something newer is queued or in flight. */
+  private requeue(changes: Changes): void {
+    for (const [fp, a] of changes) {
+      if (this.pending.has(fp) || [...this.inFlight.values()].some((c) => c.has(fp))) continue;
+      this.pending.set(fp, a);
+    }
+    // Someone waits in drain(): retry now rather than after the interval.
+    if (this.drainWaiters.length > 0) this.flush();
+    else this.armTimer();
+  }
+
   private schedule(): void {
-    if (this.closed) throw new StorageError(`alert persistence "${this.db.name}" is closed`);
-    if (this.pending.size >= this.maxPending) this.flushSafely();
+    if (this.pending.size >= this.maxPending) this.flush();
     else this.armTimer();
   }
 
   private armTimer(): void {
-    if (this.cancelTimer !== undefined || this.pending.size === 0) return;
+    if (this.cancelTimer !== undefined || this.pending.size === 0 || this.closed) return;
     this.cancelTimer = this.clock.setTimer(this.flushIntervalMs, () => {
       this.cancelTimer = undefined;
-      this.flushSafely();
-    });
-  }
-
-  /** Ingest must not fail because the disk did: report, keep the changes, retry next interval. */
-  private flushSafely(): void {
-    try {
       this.flush();
-    } catch (err) {
-      this.logger?.error({ err }, 'persisting alerts failed; will retry');
-      this.armTimer();
-    }
+    });
   }
 }

@@ -38,14 +38,14 @@ function boot(t: Cleanup, dir: string, startMs: number) {
   const stage = buildPipeline({ receivers: new Map([['r', [webhook]]]), timeIntervals: new Map(), nflog, clock });
   const dispatcher = new Dispatcher({ alerts: store, route: buildRouteTree(ROUTE), stage, clock, logger: pino({ level: 'silent' }) });
   dispatcher.start();
-  t.after(() => {
-    void dispatcher.stop();
-    persistence.close();
+  t.after(async () => {
+    await dispatcher.stop();
+    await persistence.close();
     nflog.close();
   });
   const put = (name: string, endsAtMs = T0 + 24 * H) =>
     store.put([makeAlert({ labels: { alertname: 'Disk', instance: name }, startsAtMs: clock.nowMs(), endsAtMs, updatedAtMs: clock.nowMs() })]);
-  return { clock, webhook, dispatcher, store, put };
+  return { clock, webhook, dispatcher, store, persistence, put };
 }
 
 function tempDir(t: Cleanup): string {
@@ -65,7 +65,9 @@ test('restart: what was due before the restart is notified right after it, and n
   await first.clock.advance(20 * S);
   first.put('a', first.clock.nowMs()); // resolved at T0+60s, notification also due at T0+5m30s
   await first.clock.advance(MIN);
-  // The process dies at T0+2m: its timers die with it.
+  // The process dies at T0+2m, after the alert writer's last batch reached the file
+  // (it writes every 200ms; what came in during the last interval would be lost).
+  await first.persistence.drain();
   void first.dispatcher.stop();
 
   const second = boot(t, dir, T0 + 3 * MIN);
@@ -88,6 +90,7 @@ test('restart: a notification sent just before the restart is not sent again, an
   await first.clock.advance(30 * S);
   assert.equal(first.webhook.sent.length, 1);
   await first.clock.advance(60 * S);
+  await first.persistence.drain();
   void first.dispatcher.stop();
 
   const second = boot(t, dir, T0 + 90 * S);
