@@ -21,6 +21,10 @@ export interface AlertQuery {
   readonly active: boolean;
   readonly silenced: boolean;
   readonly inhibited: boolean;
+  /**
+   * Read but not applied, as in every Alertmanager release: amtool sends `unprocessed=false`
+   * by default, so applying it would hide alerts no muter has looked at yet from amtool.
+   */
   readonly unprocessed: boolean;
 }
 
@@ -87,14 +91,12 @@ export function matchesFilter(matchers: readonly Matcher[], labels: Labels): boo
 }
 
 /**
- * Whether an alert is listed: not resolved at `nowMs`, its status passes the state flags,
- * and its labels pass the matchers. (`unprocessed`, ignored by Alertmanager 0.25, hides
- * alerts no muter has looked at yet when false.)
+ * Whether an alert is listed: not resolved at `nowMs`, its status passes the state flags
+ * (`unprocessed` aside, see AlertQuery), and its labels pass the matchers.
  */
 export function alertPassesQuery(alert: Alert, status: ApiAlertStatus, query: AlertQuery, nowMs: number): boolean {
   if (alert.endsAtMs !== 0 && alert.endsAtMs < nowMs) return false;
   if (!query.active && status.state === 'active') return false;
-  if (!query.unprocessed && status.state === 'unprocessed') return false;
   if (!query.silenced && status.silencedBy.length > 0) return false;
   if (!query.inhibited && status.inhibitedBy.length > 0) return false;
   return matchesFilter(query.matchers, alert.labels);
