@@ -8,8 +8,8 @@ import type { Config } from '../config/types.js';
 export interface CheckConfigDeps {
   /** Loads and fully validates one config file; throws on any problem. */
   readonly loadConfigFile: (path: string) => Promise<Config>;
-  /** Parses the template files the config's globs matched; throws on one that does not parse. */
-  readonly checkTemplates: (files: readonly string[]) => Promise<void>;
+  /** Loads the template files the config's globs match; throws on one that does not parse. */
+  readonly checkTemplates: (globs: readonly string[]) => Promise<void>;
 }
 
 export interface CheckConfigResult {
@@ -43,7 +43,7 @@ export async function checkConfigFiles(files: readonly string[], deps: CheckConf
       stdout += ` - ${config.templates.length} templates\n`;
       if (config.templates.length > 0) {
         try {
-          await deps.checkTemplates(config.templateFiles);
+          await deps.checkTemplates(config.templates);
           stdout += '  SUCCESS\n';
         } catch (err) {
           stdout += `  FAILED: ${message(err)}\n`;

@@ -8,10 +8,10 @@
  *   alertrouter routes test --config.file F [--tree] [--verify.receivers=R] [<label=value>...]
  */
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { loadConfigString } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { buildRouteTree } from '../dispatch/route.js';
+import { Templates } from '../template/template.js';
 import { AlertrouterError } from '../util/errors.js';
 import { checkConfigFiles } from './check-config.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpecs } from './flags.js';
@@ -38,8 +38,6 @@ export interface CliDeps {
   /** Absent until the daemon is wired in; then running without a subcommand is refused. */
   readonly daemon?: DaemonEntry;
   readonly loadConfigFile: (path: string) => Promise<Config>;
-  /** Parses template files; defaults to checking they can be read. */
-  readonly checkTemplates?: (files: readonly string[]) => Promise<void>;
 }
 
 /** A refusal the CLI reports as `alertrouter: error: <message>` with exit status 1. */
@@ -149,7 +147,10 @@ async function checkConfigCommand(argv: readonly string[], deps: CliDeps): Promi
   }
   const { stdout, failed } = await checkConfigFiles(files, {
     loadConfigFile: load,
-    checkTemplates: deps.checkTemplates ?? checkTemplatesReadable,
+    // As amtool: parse every file the globs match, on top of the default templates.
+    checkTemplates: async (globs) => {
+      await Templates.load(globs);
+    },
   });
   deps.io.stdout(stdout);
   if (failed > 0) throw new CliError(`failed to validate ${failed} file(s)`);
@@ -229,9 +230,4 @@ function requireExistingFile(path: string): void {
     throw new CliError(`path '${path}' does not exist`);
   }
   if (isDirectory) throw new CliError(`'${path}' is a directory (want a config file)`);
-}
-
-/** Fallback template check when no template parser is wired in: every file must be readable. */
-async function checkTemplatesReadable(files: readonly string[]): Promise<void> {
-  for (const file of files) await readFile(file, 'utf8');
 }

@@ -2,7 +2,7 @@
 // fixtures and routes.example.yaml — same exit status, same report apart from the error wording.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAlertrouter, runAmtool as runAmtoolIn } from './run-both.js';
@@ -83,6 +83,30 @@ test('compat: check-config departs from amtool only in the designed direction fo
       const [theirs, ours] = await Promise.all([runAmtool(['check-config', file]), runOurs(['check-config', file])]);
       assert.deepEqual({ amtool: theirs.exitCode, ours: ours.exitCode }, want, file);
     }
+  }
+});
+
+test('compat: check-config parses the templates a config names, as amtool does', { skip: !amtool && missingOracleReason('amtool') }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'alertrouter-check-templates-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const templates: Record<string, string> = {
+    good: '{{ define "my.title" }}[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ end }}',
+    unclosed: '{{ define "x" }}{{ .Status ',
+    unknownFunc: '{{ define "y" }}{{ nosuchfunc .Status }}{{ end }}',
+    noEnd: '{{ define "z" }}{{ if .Status }}yes{{ end }}',
+  };
+  const files: string[] = [];
+  for (const [name, text] of Object.entries(templates)) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, `${name}.tmpl`), text);
+    const config = join(dir, `${name}.yml`);
+    writeFileSync(config, `route:\n  receiver: r\nreceivers:\n  - name: r\ntemplates:\n  - '${name}/*.tmpl'\n  - 'absent/*.tmpl'\n`);
+    files.push(config);
+  }
+  for (const file of files) {
+    const [theirs, ours] = await Promise.all([runAmtool(['check-config', file]), runOurs(['check-config', file])]);
+    assert.equal(ours.exitCode, theirs.exitCode, file);
+    assert.equal(withoutErrorText(ours.stdout), withoutErrorText(theirs.stdout), file);
   }
 });
 
