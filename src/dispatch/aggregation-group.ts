@@ -44,7 +44,9 @@ export class AggregationGroup {
   private hasFlushed = false;
   private flushing: Promise<void> | undefined;
   private tickWhileFlushing = false;
-  private readonly stopped = new AbortController();
+  private stopped = false;
+  /** Aborts the running flush (timeout or stop). */
+  private flushAbort: AbortController | undefined;
 
   constructor(options: AggregationGroupOptions) {
     this.route = options.route;
@@ -73,8 +75,9 @@ export class AggregationGroup {
     return [...this.held.values()].sort(compareAlerts);
   }
 
-  has(fingerprint: string): boolean {
-    return this.held.has(fingerprint);
+  /** Fingerprints of the held alerts, unordered. */
+  fingerprints(): IterableIterator<string> {
+    return this.held.keys();
   }
 
   get empty(): boolean {
@@ -83,8 +86,9 @@ export class AggregationGroup {
 
   /** Cancels the timer and aborts a running flush; the group does nothing afterwards. */
   stop(): void {
+    this.stopped = true;
     this.cancelTimer();
-    this.stopped.abort(new Error(`aggregation group ${this.groupKey} stopped`));
+    this.flushAbort?.abort(new Error(`aggregation group ${this.groupKey} stopped`));
   }
 
   /** Resolves when no flush is running (for orderly shutdown and tests). */
@@ -98,7 +102,7 @@ export class AggregationGroup {
   }
 
   private tick(): void {
-    if (this.stopped.signal.aborted) return;
+    if (this.stopped) return;
     if (this.flushing) {
       // Like Go's timer channel: the tick waits for the running flush, then runs at once.
       this.tickWhileFlushing = true;
@@ -125,12 +129,13 @@ export class AggregationGroup {
       await this.stage.exec(ctx.flush, sent);
       ok = true;
     } catch (err) {
-      const level = this.stopped.signal.aborted ? 'debug' : 'error';
+      // Expected when the group stops (shutdown, reload): not worth an error line then.
+      const level = this.stopped ? 'debug' : 'error';
       this.logger[level]({ err, numAlerts: sent.length }, 'notify for alerts failed');
     } finally {
       ctx.done();
     }
-    if (!ok || this.stopped.signal.aborted) return;
+    if (!ok || this.stopped) return;
     for (const a of sent) {
       // Keep an alert that was updated while we notified: its new version is still due.
       if (isResolved(a, nowMs) && this.held.get(a.fingerprint)?.updatedAtMs === a.updatedAtMs) {
@@ -143,9 +148,10 @@ export class AggregationGroup {
   private context(nowMs: number): { flush: FlushContext; done: () => void } {
     // The flush may run until the next one is due (but at least MIN_FLUSH_TIMEOUT_MS), or
     // until the group stops.
-    const timeout = new AbortController();
+    const abort = new AbortController();
+    this.flushAbort = abort;
     const cancelTimeout = this.clock.setTimer(Math.max(this.route.groupIntervalMs, MIN_FLUSH_TIMEOUT_MS), () =>
-      timeout.abort(new Error(`flush of ${this.groupKey} timed out`)),
+      abort.abort(new Error(`flush of ${this.groupKey} timed out`)),
     );
     const flush: FlushContext = {
       groupKey: this.groupKey,
@@ -155,10 +161,14 @@ export class AggregationGroup {
       nowMs,
       muteTimeIntervals: this.route.muteTimeIntervals,
       activeTimeIntervals: this.route.activeTimeIntervals,
-      signal: AbortSignal.any([timeout.signal, this.stopped.signal]),
+      signal: abort.signal,
       logger: this.logger,
     };
-    return { flush, done: cancelTimeout };
+    const done = (): void => {
+      cancelTimeout();
+      if (this.flushAbort === abort) this.flushAbort = undefined;
+    };
+    return { flush, done };
   }
 }
 

@@ -107,7 +107,7 @@ export class Dispatcher {
    */
   heldFingerprints(): Set<string> {
     const held = new Set<string>();
-    for (const g of this.allGroups()) for (const a of g.alerts()) held.add(a.fingerprint);
+    for (const g of this.allGroups()) for (const fp of g.fingerprints()) held.add(fp);
     return held;
   }
 
