@@ -6,11 +6,12 @@
 import { loadConfigFile } from './config/load.js';
 import { text } from 'node:stream/consumers';
 import { runCli, type DaemonEntry } from './cli/run.js';
+import { daemonEntry } from './cli/daemon.js';
 
 // ─── DAEMON HOOK ────────────────────────────────────────────────────────────────────────────
 // Set this to the daemon's entry (its flag specs and run function) to start it when no
 // subcommand is named. While undefined, `alertrouter` without a subcommand exits 1 saying so.
-const daemon: DaemonEntry | undefined = undefined;
+const daemon: DaemonEntry | undefined = daemonEntry;
 // ────────────────────────────────────────────────────────────────────────────────────────────
 
 const status = await runCli(process.argv.slice(2), {

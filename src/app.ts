@@ -1,0 +1,285 @@
+/**
+ * The daemon's wiring. Long-lived parts (alert store, marker, notification log, silences,
+ * HTTP server) live as long as the process; everything derived from the configuration
+ * (routing tree, templates, integrations, inhibitor, pipeline, dispatcher) is a Generation.
+ * Reload builds a whole new Generation first and swaps only when that succeeded, so a bad
+ * config leaves the running one untouched and nothing held is lost.
+ */
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApiApp, resolveWebUrls } from './api/app.js';
+import type { ApiDeps, VersionInfo } from './api/deps.js';
+import { loadConfigFile } from './config/load.js';
+import type { Config } from './config/types.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { buildRouteTree, type Route } from './dispatch/route.js';
+import { Inhibitor } from './inhibit/inhibitor.js';
+import { SqliteNotificationLog } from './nflog/nflog.js';
+import { buildIntegrations } from './notify/build.js';
+import { buildPipeline } from './pipeline/build.js';
+import type { Muter } from './pipeline/stage.js';
+import { silencer } from './silence/muter.js';
+import { SilenceRepository } from './silence/repository.js';
+import { AlertStore } from './store/alerts.js';
+import { AlertMarker } from './store/marker.js';
+import { SqliteAlertPersistence } from './store/sqlite.js';
+import { Templates } from './template/template.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { AlertrouterError } from './util/errors.js';
+import { every } from './util/every.js';
+
+export const VERSION = '0.1.0';
+
+export interface DaemonOptions {
+  readonly configFile: string;
+  readonly storagePath: string;
+  /** `host:port`, `:port` or `[v6]:port`, as --web.listen-address. */
+  readonly listenAddress: string;
+  readonly externalUrl: string;
+  readonly routePrefix: string;
+  /** --data.retention: how long notification-log entries and expired silences are kept. */
+  readonly retentionMs: number;
+  /** --alerts.gc-interval: how often resolved alerts are dropped from the store. */
+  readonly alertsGcIntervalMs: number;
+  /** --data.maintenance-interval: how often the notification log and silences are cleaned. */
+  readonly maintenanceIntervalMs: number;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** Everything built from one configuration. */
+interface Generation {
+  readonly config: Config;
+  readonly route: Route;
+  readonly inhibitor: Inhibitor;
+  readonly dispatcher: Dispatcher;
+}
+
+export class ListenAddressError extends AlertrouterError {
+  constructor(address: string) {
+    super('bad_listen_address', `--web.listen-address "${address}": want host:port, :port or [ipv6]:port`);
+  }
+}
+
+/** Splits a Go-style listen address; an empty host means every interface. */
+export function parseListenAddress(address: string): { host: string | undefined; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d{1,5})$/.exec(address);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ListenAddressError(address);
+  const host = m[1] ?? m[2] ?? '';
+  return { host: host === '' ? undefined : host, port };
+}
+
+export class Daemon {
+  readonly externalUrl: string;
+  private readonly options: DaemonOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly marker: AlertMarker;
+  private readonly persistence: SqliteAlertPersistence;
+  private readonly store: AlertStore;
+  private readonly nflog: SqliteNotificationLog;
+  private readonly silences: SilenceRepository;
+  private readonly silenceMuter: Muter;
+  private readonly startedAtMs: number;
+  /** Set by start() before anything reads it. */
+  private generation!: Generation;
+  private server: Server | undefined;
+  private readonly stopTimers: Array<() => void> = [];
+  /** Reloads run one at a time, in order. */
+  private reloading: Promise<void> = Promise.resolve();
+
+  private constructor(options: DaemonOptions, externalUrl: string, parts: {
+    marker: AlertMarker;
+    persistence: SqliteAlertPersistence;
+    store: AlertStore;
+    nflog: SqliteNotificationLog;
+    silences: SilenceRepository;
+  }) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.externalUrl = externalUrl;
+    this.startedAtMs = this.clock.nowMs();
+    this.marker = parts.marker;
+    this.persistence = parts.persistence;
+    this.store = parts.store;
+    this.nflog = parts.nflog;
+    this.silences = parts.silences;
+    this.silenceMuter = silencer({ silences: this.silences, marker: this.marker, clock: this.clock });
+  }
+
+  /**
+   * Loads the configuration, opens the state under --storage.path, starts routing the alerts
+   * held from before a restart, and listens. Throws (config, storage, address errors) without
+   * leaving anything open.
+   */
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const clock = options.clock ?? systemClock;
+    const { port } = parseListenAddress(options.listenAddress);
+    const { externalUrl, routePrefix } = resolveWebUrls({
+      externalUrl: options.externalUrl,
+      routePrefix: options.routePrefix,
+      listenAddress: options.listenAddress,
+      hostname: hostname(),
+    });
+    const config = await loadConfigFile(options.configFile);
+    const templates = await Templates.load(config.templates);
+
+    const opened: Array<{ close(): unknown }> = [];
+    let daemon: Daemon;
+    try {
+      const persistence = new SqliteAlertPersistence({ path: join(options.storagePath, 'alerts.db'), clock, logger: options.logger });
+      opened.push(persistence);
+      const nflog = new SqliteNotificationLog({ path: join(options.storagePath, 'nflog.db'), retentionMs: options.retentionMs });
+      opened.push(nflog);
+      const silences = new SilenceRepository(join(options.storagePath, 'silences.db'));
+      opened.push(silences);
+      const marker = new AlertMarker();
+      const store = new AlertStore({ clock, marker, persistence });
+      daemon = new Daemon(options, externalUrl, { marker, persistence, store, nflog, silences });
+      daemon.generation = daemon.buildGeneration(config, templates);
+      daemon.generation.dispatcher.start();
+    } catch (err) {
+      for (const part of opened.reverse()) await part.close();
+      throw err;
+    }
+    daemon.startMaintenance();
+    await daemon.listen(port, routePrefix);
+    const { address, port: boundPort } = daemon.address();
+    const listening = address.includes(':') ? `[${address}]:${boundPort}` : `${address}:${boundPort}`;
+    options.logger.info({ address: listening, version: VERSION, config: options.configFile, storage: options.storagePath, externalUrl }, 'Listening on');
+    return daemon;
+  }
+
+  /** The address the HTTP server listens on (resolves port 0). */
+  address(): AddressInfo {
+    return this.server!.address() as AddressInfo;
+  }
+
+  /**
+   * Reads the config file again, builds everything from it, then swaps it in; on any error
+   * the running generation stays and the error is thrown (logged by the caller).
+   */
+  reload(): Promise<void> {
+    const next = this.reloading.then(() => this.reloadNow());
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(): Promise<void> {
+    const config = await loadConfigFile(this.options.configFile);
+    const templates = await Templates.load(config.templates);
+    const fresh = this.buildGeneration(config, templates);
+    const old = this.generation;
+    this.generation = fresh;
+    await old.dispatcher.stop();
+    old.inhibitor.close();
+    fresh.dispatcher.start();
+    this.logger.info({ config: this.options.configFile }, 'configuration reloaded');
+  }
+
+  /**
+   * Stops accepting requests, stops the dispatcher (aborting flushes in flight and waiting for
+   * them), flushes pending alert writes and closes the databases.
+   */
+  async stop(): Promise<void> {
+    for (const stop of this.stopTimers) stop();
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    }
+    await this.generation.dispatcher.stop();
+    this.generation.inhibitor.close();
+    await this.persistence.close();
+    this.nflog.close();
+    this.silences.close();
+  }
+
+  private buildGeneration(config: Config, templates: Templates): Generation {
+    const route = buildRouteTree(config.route);
+    const receivers = buildIntegrations(config, { templates, externalURL: this.externalUrl, clock: this.clock });
+    const inhibitor = new Inhibitor({ rules: config.inhibitRules, alerts: this.store, marker: this.marker, clock: this.clock });
+    try {
+      const stage = buildPipeline({
+        receivers,
+        timeIntervals: config.timeIntervals,
+        nflog: this.nflog,
+        clock: this.clock,
+        inhibitor,
+        silencer: this.silenceMuter,
+        marker: this.marker,
+      });
+      const dispatcher = new Dispatcher({ alerts: this.store, route, stage, clock: this.clock, logger: this.logger });
+      return { config, route, inhibitor, dispatcher };
+    } catch (err) {
+      inhibitor.close();
+      throw err;
+    }
+  }
+
+  private startMaintenance(): void {
+    const { clock } = this;
+    this.stopTimers.push(
+      every(clock, this.options.alertsGcIntervalMs, () => {
+        // Resolved alerts a group still has to notify stay, so a restart does not lose them.
+        const held = this.generation.dispatcher.heldFingerprints();
+        this.store.gc(clock.nowMs(), { retain: (a) => held.has(a.fingerprint) });
+      }),
+      every(clock, this.options.maintenanceIntervalMs, () => {
+        const nowMs = clock.nowMs();
+        const nflogRemoved = this.nflog.gc(nowMs);
+        const silencesRemoved = this.silences.gc(nowMs, this.options.retentionMs);
+        this.logger.debug({ nflogRemoved, silencesRemoved }, 'maintenance done');
+      }),
+    );
+  }
+
+  private apiDeps(): ApiDeps {
+    const versionInfo: VersionInfo = {
+      version: VERSION,
+      revision: '',
+      branch: '',
+      buildUser: 'alertrouter',
+      buildDate: '',
+      goVersion: `node${process.versions.node}`,
+    };
+    return {
+      clock: this.clock,
+      alerts: this.store,
+      marker: this.marker,
+      config: () => this.generation.config,
+      receiversFor: (labels) => this.generation.route.match(labels).map((r) => r.receiver),
+      groups: () => this.generation.dispatcher.groups(),
+      refreshStatus: (alert) => {
+        // As Alertmanager's API: ask the muters again so the status shown is current.
+        this.generation.inhibitor.mutes(alert.labels);
+        this.silenceMuter.mutes(alert.labels);
+      },
+      reload: () => this.reload(),
+      versionInfo,
+      startedAtMs: this.startedAtMs,
+      peer: { name: hostname(), address: this.options.listenAddress },
+    };
+  }
+
+  private async listen(port: number, routePrefix: string): Promise<void> {
+    const { host } = parseListenAddress(this.options.listenAddress);
+    const app = createApiApp(this.apiDeps(), { routePrefix, logger: this.logger });
+    const server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+}
