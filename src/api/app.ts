@@ -3,7 +3,7 @@
  * health, readiness and reload under `<route prefix>/-/`, constructible from ApiDeps alone so
  * the daemon's wiring is a few lines (and tests run it on 127.0.0.1:0 with real parts).
  */
-import express, { type Application, type Request, type Response } from 'express';
+import express, { type Application, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AlertrouterError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
@@ -16,9 +16,21 @@ export interface ApiAppOptions {
   readonly logger: Logger;
   /** Largest request body accepted; Alertmanager has no limit, so the default is generous. */
   readonly maxBodyBytes?: number;
+  /**
+   * Adds further API v2 operations (e.g. the silences module's /silences routes) to the v2
+   * router, ahead of its 404 fallback, so they share its CORS handling and error shapes.
+   */
+  readonly extendV2?: (router: Router) => void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+// Alertmanager 0.27 removed API v1 and answers its paths like this; alertrouter never had it.
+const V1_GONE = JSON.stringify({
+  status: 'deprecated',
+  error:
+    'The Alertmanager v1 API was deprecated in version 0.16.0 and is removed as of version 0.27.0 - please use the equivalent route in the v2 API',
+});
 
 /** A `--web.external-url` or listen address that cannot give a usable URL. */
 export class WebUrlError extends AlertrouterError {
@@ -77,7 +89,14 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
   app.set('query parser', 'simple');
 
   const web = express.Router({ caseSensitive: true });
-  web.use('/api/v2', createV2Router(deps, { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  web.use(
+    '/api/v2',
+    createV2Router(deps, { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, extend: options.extendV2 }),
+  );
+  web.all(/^\/api\/v1\/(?:status|receivers|alerts|silences|silence\/[^/]+)$/, (req, res) => {
+    logger.warn({ path: req.path, method: req.method }, 'v1 API received a request on a removed endpoint');
+    res.status(410).type('application/json').send(V1_GONE + '\n');
+  });
   web.get('/-/healthy', textOk);
   web.get('/-/ready', textOk);
   web.post('/-/reload', async (_req, res) => {

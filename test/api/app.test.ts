@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { resolveWebUrls, WebUrlError } from '../../src/api/app.js';
 import { fingerprint } from '../../src/labels/labels.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -419,6 +420,55 @@ describe('status, receivers, health and reload', () => {
   });
 });
 
+describe('limits, extensions and API v1', () => {
+  test('a body over the limit is refused with 413 before it is parsed', async () => {
+    const h = await startHarness({ maxBodyBytes: 1024 });
+    try {
+      const big = JSON.stringify([{ labels: { alertname: 'Big', pad: 'x'.repeat(2000) } }]);
+      const res = await h.post('/api/v2/alerts', big);
+      assert.equal(res.status, 413);
+      assert.deepEqual(JSON.parse(res.text), { code: 413, message: 'request body larger than the limit of 1024 bytes' });
+      assert.equal(h.store.size, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('extendV2 adds operations ahead of the 404 fallback, with the same error shapes', async () => {
+    const h = await startHarness({
+      extendV2: (router) => {
+        router.get('/silences', (_req, res) => {
+          res.json([]);
+        });
+      },
+    });
+    try {
+      const res = await h.get('/api/v2/silences');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.json(), []);
+      assert.equal((await h.get('/api/v2/silence/x')).status, 404);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('API v1 paths answer 410 Gone with Alertmanager 0.27\'s deprecation notice', async () => {
+    const h = await startHarness();
+    try {
+      for (const path of ['/api/v1/alerts', '/api/v1/status', '/api/v1/silence/abc']) {
+        const res = await h.get(path);
+        assert.equal(res.status, 410, path);
+        assert.deepEqual(Object.keys(res.json() as object), ['status', 'error']);
+        assert.match((res.json() as { error: string }).error, /v1 API was deprecated .* please use the equivalent route in the v2 API/);
+      }
+      assert.equal((await h.post('/api/v1/alerts', '[{"labels":{"a":"b"}}]')).status, 410);
+      assert.equal(h.store.size, 0);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('route prefix', () => {
   test('serves everything under the prefix and redirects / to it', async () => {
     const h = await startHarness({ routePrefix: '/am' });
@@ -433,5 +483,29 @@ describe('route prefix', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('resolveWebUrls', () => {
+  const cases: { externalUrl: string; routePrefix: string; listenAddress: string; want: { externalUrl: string; routePrefix: string } }[] = [
+    { externalUrl: '', routePrefix: '', listenAddress: ':9093', want: { externalUrl: 'http://box:9093', routePrefix: '/' } },
+    { externalUrl: '', routePrefix: '', listenAddress: '0.0.0.0:19093', want: { externalUrl: 'http://box:19093', routePrefix: '/' } },
+    { externalUrl: 'https://alerts.example.com/am/', routePrefix: '', listenAddress: ':9093', want: { externalUrl: 'https://alerts.example.com/am', routePrefix: '/am' } },
+    { externalUrl: 'http://x:1/a/b', routePrefix: 'inner/', listenAddress: ':9093', want: { externalUrl: 'http://x:1/a/b', routePrefix: '/inner' } },
+    { externalUrl: 'http://x', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'http://x', routePrefix: '/' } },
+  ];
+  for (const c of cases) {
+    test(`external ${JSON.stringify(c.externalUrl)}, prefix ${JSON.stringify(c.routePrefix)}, listen ${c.listenAddress}`, () => {
+      assert.deepEqual(resolveWebUrls({ ...c, hostname: 'box' }), c.want);
+    });
+  }
+
+  test('refuses a non-HTTP scheme and a listen address without port, saying what it wants', () => {
+    assert.throws(() => resolveWebUrls({ externalUrl: 'ftp://x/', routePrefix: '', listenAddress: ':9093', hostname: 'h' }), (err: Error) => {
+      assert.ok(err instanceof WebUrlError);
+      assert.match(err.message, /invalid "ftp" scheme, only 'http' and 'https' are supported/);
+      return true;
+    });
+    assert.throws(() => resolveWebUrls({ externalUrl: '', routePrefix: '', listenAddress: 'localhost', hostname: 'h' }), /no port \(want host:port or :port\)/);
   });
 });

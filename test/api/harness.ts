@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { createApiApp } from '../../src/api/app.js';
+import { createApiApp, type ApiAppOptions } from '../../src/api/app.js';
 import type { ApiConfigView, ApiDeps } from '../../src/api/deps.js';
 import type { RouteConfig } from '../../src/config/types.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
@@ -44,6 +44,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly routePrefix?: string;
+  readonly maxBodyBytes?: number;
+  readonly extendV2?: ApiAppOptions['extendV2'];
   readonly route?: RouteConfig;
   readonly resolveTimeoutMs?: number;
   readonly startMs?: number;
@@ -95,7 +97,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startedAtMs: clock.nowMs(),
     peer: { name: 'node-1', address: '127.0.0.1:9094' },
   };
-  const app = createApiApp(deps, { routePrefix: options.routePrefix ?? '/', logger });
+  const app = createApiApp(deps, {
+    routePrefix: options.routePrefix ?? '/',
+    logger,
+    maxBodyBytes: options.maxBodyBytes,
+    extendV2: options.extendV2,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

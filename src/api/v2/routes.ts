@@ -57,6 +57,8 @@ function cors(req: Request, res: Response, next: () => void): void {
 export interface V2RouterOptions {
   /** Largest POST body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Adds more operations before the 404 fallback. */
+  readonly extend?: ((router: Router) => void) | undefined;
 }
 
 /** The router to mount at `<route prefix>/api/v2`. */
@@ -134,6 +136,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
     })
     .all(methodNotAllowed(['GET']));
 
+  options.extend?.(router);
   router.use((req) => {
     throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
   });
