@@ -24,7 +24,7 @@ type RouteOpts = Pick<Route, 'receiver' | 'groupBy' | 'groupByAll' | 'groupWaitM
 
 const ROOT_OPTS: RouteOpts = {
   receiver: '',
-  groupBy: [],
+  groupBy: Object.freeze([]),
   groupByAll: false,
   ...DEFAULT_ROUTE_OPTS,
 };
@@ -62,7 +62,7 @@ export class Route {
     // Alertmanager drops `...` from the list, so `group_by: ['...']` and `group_by: []` both leave
     // the list unset; only a non-empty list replaces the parent's (and clears group-by-all).
     if (config.groupBy !== undefined && config.groupBy.length > 0) {
-      this.groupBy = [...new Set(config.groupBy)].sort(compareBytes);
+      this.groupBy = Object.freeze([...new Set(config.groupBy)].sort(compareBytes));
       this.groupByAll = false;
     } else {
       this.groupBy = inherited.groupBy;
