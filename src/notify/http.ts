@@ -186,7 +186,7 @@ export class HttpClient {
         const next = redirectMethod(res.status, method);
         const location = res.headers.location;
         if (!this.config.followRedirects || next === undefined || location === undefined) return res;
-        if (hop + 1 >= MAX_REDIRECTS) {
+        if (hop >= MAX_REDIRECTS) {
           throw new HttpRequestError('network', `${req.method} ${req.url}: stopped after ${MAX_REDIRECTS} redirects`);
         }
         url = new URL(location, url);
@@ -208,7 +208,8 @@ export class HttpClient {
       throw new HttpRequestError('config', `${describeUrl(url)}: unsupported scheme (want http or https)`);
     }
     const headers: Record<string, string> = { ...req.headers };
-    // Like Go's client, credentials go to the original host only, never to a redirect target elsewhere.
+    // Credentials go to the original host only. (Prometheus' client adds them on every hop, since
+    // its auth is a round tripper; a redirect to another host should not collect them.)
     const auth = req.sendAuth ? await authorizationHeader(this.config) : undefined;
     if (auth !== undefined) headers.authorization = auth;
     else if (req.sendAuth && (url.username || url.password)) {
