@@ -38,7 +38,7 @@ route:
   receiver: hook
   group_by: [alertname]
   group_wait: 1s
-  group_interval: 1m
+  group_interval: 1s
   repeat_interval: 1h
   routes:
     - receiver: team-a
@@ -56,9 +56,13 @@ receivers:
 `;
 }
 
+function startsAtFor(nowMs: number): string {
+  return new Date(Math.floor(nowMs / 1000) * 1000 - 90_500).toISOString();
+}
+
 /** Alertmanager's API needs no "now": give every alert explicit, millisecond-precise times. */
 function alertsToPost(nowMs: number): object[] {
-  const startsAt = new Date(Math.floor(nowMs / 1000) * 1000 - 90_500).toISOString();
+  const startsAt = startsAtFor(nowMs);
   const endsAt = new Date(Math.floor(nowMs / 1000) * 1000 + 3600_000).toISOString();
   const timed = (o: object): object => ({ startsAt, endsAt, ...o });
   return [
@@ -193,7 +197,8 @@ test('API v2 and webhook: alertrouter answers and notifies as Alertmanager 0.25 
     }
   });
 
-  const alerts = alertsToPost(Date.now());
+  const postedAtMs = Date.now();
+  const alerts = alertsToPost(postedAtMs);
   await t.test('posting the alerts succeeds on both', async () => {
     assert.equal((await post(amUrl, JSON.stringify(alerts))).status, 200);
     assert.equal((await post(ours.url, JSON.stringify(alerts))).status, 200);
@@ -261,5 +266,19 @@ test('API v2 and webhook: alertrouter answers and notifies as Alertmanager 0.25 
     assert.equal(capped.truncatedAlerts, 1);
     assert.equal(capped.alerts.length, 2);
     for (const r of ourHooks.requests) assert.equal(r.headers['content-type'], theirs.get(r.url)!.headers['content-type']);
+  });
+
+  await t.test('resolving an alert: both send the same resolved message at the next group_interval', async () => {
+    // An end in the past for both clocks (ours started at the test's start and moved 1 s).
+    const endsAt = new Date(ours.clock.nowMs() - 500).toISOString();
+    const resolved = [{ labels: { alertname: 'Cpu', host: 'ünïcode-✓', zone: '东京' }, annotations: { note: 'resolved' }, startsAt: startsAtFor(postedAtMs), endsAt }];
+    assert.equal((await post(amUrl, JSON.stringify(resolved))).status, 200);
+    assert.equal((await post(ours.url, JSON.stringify(resolved))).status, 200);
+    await ours.clock.advance(1000);
+    await Promise.all([theirHooks.received(4), ourHooks.received(4)]);
+    const theirs = theirHooks.requests[3]!;
+    const mine = ourHooks.requests[3]!;
+    assert.equal(JSON.parse(theirs.body).status, 'resolved');
+    assert.equal(mine.body, theirs.body);
   });
 });
