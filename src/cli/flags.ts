@@ -274,7 +274,8 @@ export function formatHelp(options: HelpOptions): string {
     else left = `${short}--${name}=${spec.placeholder ?? (spec.kind === 'duration' ? '<duration>' : `<${name.split('.').pop()}>`)}`;
     let help = spec.help;
     if (spec.kind === 'repeated') help += ' (repeatable)';
-    if (spec.default !== undefined && spec.default !== false && !(Array.isArray(spec.default) && spec.default.length === 0)) {
+    // Defaults that say nothing (unset, false, '', []) are left out.
+    if (spec.default !== undefined && spec.default !== false && spec.default !== '' && !(Array.isArray(spec.default) && spec.default.length === 0)) {
       help += ` (default: ${Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default)})`;
     }
     flagRows.push([left, help]);

@@ -125,4 +125,5 @@ test('flags: help lists every flag with its default and the commands', () => {
   assert.match(text, /--cluster\.peer=<peer> +Peers\. \(repeatable\)/);
   assert.match(text, /-o, --output=<output>/);
   assert.match(text, /Commands:\n +check-config +Validate config files\./);
+  assert.doesNotMatch(formatHelp({ usage: 'x', specs: { p: { kind: 'string', help: 'Prefix.', default: '' } } }), /default/);
 });
