@@ -33,6 +33,12 @@ function configFiles(dir: string): string[] {
 const runAmtool = (args: readonly string[]) => runAmtoolIn(amtool!, args, home);
 const runOurs = runAlertrouter;
 
+// Refused by both, but at a different step, on purpose: amtool loads the config (printing its
+// "Found:" summary) and fails only when it expands the malformed template glob; we refuse the
+// glob while loading, so the error can name the file, line and key. Exit statuses still agree.
+const REFUSED_EARLIER = new Set(['bad-template-glob.yml']);
+const refusedEarlier = (file: string) => REFUSED_EARLIER.has(file.split('/').pop()!);
+
 // The error text is each implementation's own (amtool's may span lines); the shape, the counts
 // and SUCCESS/FAILED must agree.
 function withoutErrorText(stdout: string): string {
@@ -53,7 +59,8 @@ test('compat: check-config agrees with amtool on the good and bad config fixture
   for (const file of files) {
     const [theirs, ours] = await Promise.all([runAmtool(['check-config', file]), runOurs(['check-config', file])]);
     if (theirs.exitCode !== 0) failures++;
-    if (theirs.exitCode !== ours.exitCode || withoutErrorText(theirs.stdout) !== withoutErrorText(ours.stdout)) {
+    const sameReport = refusedEarlier(file) || withoutErrorText(theirs.stdout) === withoutErrorText(ours.stdout);
+    if (theirs.exitCode !== ours.exitCode || !sameReport) {
       diffs.push(`${file}: amtool exit ${theirs.exitCode}, ours ${ours.exitCode}\n--- amtool\n${theirs.stdout}--- alertrouter\n${ours.stdout}`);
     }
   }
@@ -62,7 +69,8 @@ test('compat: check-config agrees with amtool on the good and bad config fixture
 });
 
 test('compat: check-config of several files at once reports each and fails if any fails', { skip: !amtool && missingOracleReason('amtool') }, async () => {
-  const files = [EXAMPLE, ...configFiles(join(FIXTURES, 'good')).slice(0, 10), ...configFiles(join(FIXTURES, 'bad')).slice(0, 10)];
+  const bad = configFiles(join(FIXTURES, 'bad')).filter((f) => !refusedEarlier(f));
+  const files = [EXAMPLE, ...configFiles(join(FIXTURES, 'good')).slice(0, 10), ...bad.slice(0, 10)];
   const [theirs, ours] = await Promise.all([runAmtool(['check-config', ...files]), runOurs(['check-config', ...files])]);
   assert.equal(ours.exitCode, theirs.exitCode);
   assert.equal(withoutErrorText(ours.stdout), withoutErrorText(theirs.stdout));
