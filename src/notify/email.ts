@@ -476,9 +476,10 @@ export class EmailNotifier implements Notifier {
       },
     });
     // nodemailer reports a dropped connection as an 'error' event (or just 'end'), not through
-    // the callback of the step in flight: every step races the connection breaking.
+    // the callback of the step in flight: every step races the connection breaking. The listener
+    // stays for good: an 'error' nobody listens to would bring the whole process down.
     const broken = new Promise<never>((_, reject) => {
-      connection.once('error', (err: Error) => reject(smtpFailure(where, 'connection', err)));
+      connection.on('error', (err: Error) => reject(smtpFailure(where, 'connection', err)));
       connection.once('end', () => reject(new NotifyError(`email ${where}: connection closed by the server`, { retryable: true })));
     });
     broken.catch(() => undefined);

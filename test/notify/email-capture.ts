@@ -24,6 +24,8 @@ export interface CapturedMail {
 }
 
 export interface SmtpCaptureOptions {
+  /** Port to listen on; an ephemeral one when absent. */
+  readonly port?: number;
   /** Offer AUTH with these mechanisms (in this order) and accept only these credentials. */
   readonly auth?: { readonly username: string; readonly password: string; readonly methods: readonly string[] };
   /** Offer STARTTLS with this certificate (or speak TLS from the start when `implicit`). */
@@ -111,8 +113,8 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       });
     },
   });
-  server.listen(0, '127.0.0.1');
-  await once(server.server, 'listening');
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await Promise.race([once(server.server, 'listening'), once(server.server, 'error').then(([err]) => Promise.reject(err as Error))]);
   const port = (server.server.address() as AddressInfo).port;
   return {
     host: '127.0.0.1',

@@ -252,7 +252,10 @@ describe('EmailNotifier against a real SMTP server', () => {
         text: '{{ range .Alerts }}{{ .Labels.instance }}: {{ .Annotations.summary }}\n{{ end }}',
         html: '<ul>{{ range .Alerts }}<li>{{ .Annotations.summary }}</li>{{ end }}</ul>',
       });
-      await notifier(config).notify(ctx(), alerts);
+      const n = notifier(config);
+      assert.equal(n.sendResolved, false);
+      assert.equal(notifier({ ...config, sendResolved: true }).sendResolved, true);
+      await n.notify(ctx(), alerts);
       assert.equal(server.mails.length, 1);
       const mail = server.mails[0]!;
       assert.equal(mail.from, 'alertrouter@example.org');
@@ -317,6 +320,45 @@ describe('EmailNotifier against a real SMTP server', () => {
       assert.equal(server.mails.length, 2);
       assert.ok(server.mails.every((m) => m.secure));
     });
+  });
+
+  test('port 465 speaks TLS from the first byte; require_tls is then met without STARTTLS', async (t) => {
+    if (!certs) return t.skip('openssl not installed');
+    const tls = { key: certs.read(certs.serverKeyFile), cert: certs.read(certs.serverCertFile), implicit: true };
+    let server: SmtpCapture;
+    try {
+      server = await startSmtpCapture({ port: 465, tls });
+    } catch (err) {
+      return t.skip(`cannot listen on 127.0.0.1:465 here (${(err as Error).message})`);
+    }
+    try {
+      const config = emailConfig({ smarthost: { host: '127.0.0.1', port: '465' }, requireTls: true, tlsConfig: { caFile: certs.caFile, insecureSkipVerify: false } });
+      await notifier(config).notify(ctx(), alerts);
+      assert.equal(server.mails.length, 1);
+      assert.equal(server.mails[0]!.secure, true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that drops the connection mid-session gives a retryable error, not a crash', async () => {
+    const raw = createServer((socket) => {
+      socket.write('220 flaky.example ESMTP\r\n');
+      socket.once('data', () => {
+        socket.write('250-flaky.example\r\n250 PIPELINING\r\n');
+        socket.once('data', () => socket.destroy());
+      });
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      const port = String((raw.address() as import('node:net').AddressInfo).port);
+      const err = await sendFails(notifier(emailConfig({ smarthost: { host: '127.0.0.1', port } })));
+      assert.equal(err.retryable, true);
+      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   test('require_tls against a server without STARTTLS fails and sends nothing', async () => {
