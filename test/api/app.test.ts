@@ -258,6 +258,24 @@ describe('GET /api/v2/alerts', () => {
     assert.equal(badRe.json(), 'failed to parse receiver param: error parsing regexp: missing closing ): `^(?:()$`');
   });
 
+  test('a listing larger than one write chunk arrives whole and in order', async () => {
+    const h2 = await startHarness();
+    try {
+      const batch = Array.from({ length: 3000 }, (_, i) => ({ labels: { alertname: 'Many', i: String(i) }, annotations: { pad: 'p'.repeat(100) } }));
+      assert.equal((await h2.post('/api/v2/alerts', JSON.stringify(batch))).status, 200);
+      const res = await h2.get('/api/v2/alerts');
+      assert.ok(res.text.length > 512 * 1024, `body of ${res.text.length} chars spans several chunks`);
+      assert.ok(res.text.endsWith(']\n'));
+      const list = res.json() as { fingerprint: string }[];
+      assert.equal(list.length, 3000);
+      assert.deepEqual(list.map((a) => a.fingerprint), batch.map((a) => fingerprint(a.labels)).sort());
+      const groups = (await h2.get('/api/v2/alerts/groups')).json() as { alerts: unknown[] }[];
+      assert.deepEqual(groups.map((g) => g.alerts.length), [3000]);
+    } finally {
+      await h2.close();
+    }
+  });
+
   test('alerts resolve out of the listing as time passes', async () => {
     const h2 = await startHarness({ resolveTimeoutMs: 60_000 });
     try {
