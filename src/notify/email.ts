@@ -445,9 +445,13 @@ export class EmailNotifier implements Notifier {
     const where = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
     // As Alertmanager: port 465 speaks TLS from the first byte; elsewhere STARTTLS only when required.
     const implicitTls = port === '465';
-    const tls = await tlsOptions(this.config.tlsConfig).catch((err: unknown) => {
-      throw new NotifyError(`email ${where}: parse TLS configuration: ${(err as Error).message}`, { retryable: false, cause: err });
-    });
+    // tls_config files are read only when TLS will be spoken, as Alertmanager does.
+    const tls =
+      implicitTls || this.config.requireTls
+        ? await tlsOptions(this.config.tlsConfig).catch((err: unknown) => {
+            throw new NotifyError(`email ${where}: parse TLS configuration: ${(err as Error).message}`, { retryable: false, cause: err });
+          })
+        : {};
     const identity = this.config.authIdentity ?? '';
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS;
     const connection = new SMTPConnection({
@@ -497,7 +501,7 @@ export class EmailNotifier implements Notifier {
       const choice = connection.allowsAuth
         ? chooseSmtpAuth(advertisedAuthMechanisms(connection.lastServerResponse || ''), {
             username: this.config.authUsername,
-            password: await this.password(),
+            password: this.config.authUsername ? await this.password() : undefined,
             secret: this.config.authSecret,
             identity,
           })

@@ -361,6 +361,17 @@ describe('EmailNotifier against a real SMTP server', () => {
     }
   });
 
+  test('an unreadable tls_config ca_file is not retryable when TLS is needed, and unused otherwise', async () => {
+    await withServer({}, async (server) => {
+      const tlsConfig = { caFile: join(dir, 'no-such-ca.pem'), insecureSkipVerify: false };
+      const err = await sendFails(notifier(emailConfig({ smarthost: at(server), requireTls: true, tlsConfig })));
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /parse TLS configuration.*no-such-ca\.pem/);
+      await notifier(emailConfig({ smarthost: at(server), requireTls: false, tlsConfig })).notify(ctx(), alerts);
+      assert.equal(server.mails.length, 1);
+    });
+  });
+
   test('require_tls against a server without STARTTLS fails and sends nothing', async () => {
     await withServer({}, async (server) => {
       const err = await sendFails(notifier(emailConfig({ smarthost: at(server), requireTls: true })));
