@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_SLACK } from '../../src/config/defaults.js';
+import { loadConfigString } from '../../src/config/load.js';
 import type { HttpClientConfig, SlackConfig } from '../../src/config/types.js';
 import { NotifyError } from '../../src/notify/notifier.js';
 import {
@@ -263,6 +264,21 @@ describe('SlackNotifier against a real HTTP server', () => {
     const missing = await fails(n.notify(ctx(), alerts));
     assert.equal(missing.retryable, false);
     assert.match(missing.message, /api_url_file/);
+  });
+
+  test('without api_url the global slack_api_url_file is used, read at send time', async () => {
+    server.answer(() => ({ status: 200, body: 'ok' }));
+    const file = join(dir, 'global-slack-url');
+    writeFileSync(file, `${server.url}/global-one\n`);
+    const loaded = loadConfigString(
+      `global:\n  slack_api_url_file: ${JSON.stringify(file)}\nroute:\n  receiver: s\nreceivers:\n  - name: s\n    slack_configs:\n      - channel: '#ops'\n`,
+    );
+    const n = notifier(loaded.receivers[0]!.slackConfigs[0]!);
+    await n.notify(ctx(), alerts);
+    writeFileSync(file, `${server.url}/global-two\n`);
+    await n.notify(ctx(), alerts);
+    assert.deepEqual(server.requests.slice(-2).map((r) => r.url), ['/global-one', '/global-two']);
+    assert.equal((JSON.parse(server.requests.at(-1)!.body) as { channel: string }).channel, '#ops');
   });
 
   test('429 with Retry-After is retryable and carries the wait', async () => {
