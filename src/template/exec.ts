@@ -212,14 +212,16 @@ class State {
     }
   }
 
-  // Runs an escaper step, reporting what html/template refuses at `node` as Go words it.
+  // Runs an escaper step, reporting what html/template refuses at `node` as Go words it: with
+  // the action's position, or only the template's name for malformed HTML in text.
   private escaping<T>(node: AnyNode, step: () => T): T {
     try {
       return step();
     } catch (e) {
       if (!(e instanceof EscapeError)) throw e;
       const where = this.location(node);
-      throw new TemplateError('template_exec', `html/template:${where.text}: ${e.message}`, {
+      const prefix = node.kind !== 'text' ? `html/template:${where.text}:` : this.tmplName ? `html/template:${this.tmplName}:` : 'html/template:';
+      throw new TemplateError('template_exec', `${prefix} ${e.message}`, {
         templateName: where.name,
         line: where.line,
         column: where.column,
@@ -466,8 +468,11 @@ class State {
     }
     if (receiver instanceof GoMap) {
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-      // Alertmanager executes with missingkey=zero: a missing label reads as "".
-      return receiver.entries.has(fieldName) ? receiver.entries.get(fieldName) : zeroOf(type.elem ?? typeOf(null));
+      if (receiver.entries.has(fieldName)) return receiver.entries.get(fieldName);
+      // Alertmanager executes with missingkey=zero: a missing label reads as "". The zero of
+      // interface{} is nil, which the pipeline unwraps to "no value".
+      const zero = zeroOf(type.elem ?? typeOf(null));
+      return zero === null ? undefined : zero;
     }
     this.errorf(`can't evaluate field ${fieldName} in type ${type.name}`);
   }

@@ -947,9 +947,20 @@ function nudge(c: Context): Context {
   }
 }
 
+// Go's spelling of a context, as in its "ends in a non-text context" error.
 function describe(c: Context): string {
-  const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
-  return `{state${cap(c.state)} delim${cap(c.delim === 'dq' ? 'doubleQuote' : c.delim === 'sq' ? 'singleQuote' : c.delim)} urlPart${cap(c.urlPart)} jsCtx${cap(c.jsCtx)} attr${cap(c.attr)} element${cap(c.element)} <nil>}`;
+  const goName = (prefix: string, v: string): string =>
+    prefix +
+    v
+      .replace(/^[a-z]/, (ch) => ch.toUpperCase())
+      .replace(/^Html/, 'HTML')
+      .replace(/^Rcdata$/, 'RCDATA')
+      .replace(/^Js/, 'JS')
+      .replace(/^Css/, 'CSS')
+      .replace(/Url$/, 'URL')
+      .replace(/Cmt$/, 'Cmt');
+  const delim = { none: 'None', dq: 'DoubleQuote', sq: 'SingleQuote', spaceOrTagEnd: 'SpaceOrTagEnd' }[c.delim];
+  return `{${goName('state', c.state)} delim${delim} ${goName('urlPart', c.urlPart)} ${goName('jsCtx', c.jsCtx)} ${goName('attr', c.attr)} ${goName('element', c.element)} <nil>}`;
 }
 
 const PREDEFINED = new Set(['html', 'urlquery']);

@@ -113,13 +113,14 @@ class Parser {
     return { kind: 'list', pos, source: this.source, nodes: [] };
   }
 
-  private add(name: string, root: ListNode): void {
+  /** Records a tree; `pos` (where its name was written) locates a duplicate definition. */
+  private add(name: string, root: ListNode, pos: number): void {
     const existing = this.treeSet.get(name);
     if (existing === undefined || isEmptyTree(existing.root)) {
       this.treeSet.set(name, { name, root, source: this.source });
       return;
     }
-    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${JSON.stringify(name)}`);
+    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${JSON.stringify(name)}`, pos);
   }
 
   // --- grammar --------------------------------------------------------------------------
@@ -141,24 +142,25 @@ class Parser {
       if (isEndOrElse(n)) this.errorf(`unexpected ${nodeString(n)}`, n.pos);
       root.nodes.push(n);
     }
-    this.add(this.source.parseName, root);
+    this.add(this.source.parseName, root, 0);
   }
 
   private parseDefinition(): void {
     const context = 'define clause';
-    const name = this.unquoteOrFail(this.expectOneOf('string', 'rawString', context));
+    const nameToken = this.expectOneOf('string', 'rawString', context);
+    const name = this.unquoteOrFail(nameToken);
     this.expect('rightDelim', context);
-    this.parseBody(name, context);
+    this.parseBody(name, context, nameToken.pos);
   }
 
   /** A define/block body up to {{end}}, parsed as its own tree: fresh variables, no enclosing range. */
-  private parseBody(name: string, context: string): void {
+  private parseBody(name: string, context: string, namePos: number): void {
     const saved = { vars: this.vars, rangeDepth: this.rangeDepth };
     this.vars = ['$'];
     this.rangeDepth = 0;
     const { list, end } = this.itemList();
     if (end.kind !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`, end.pos);
-    this.add(name, list);
+    this.add(name, list, namePos);
     this.vars = saved.vars;
     this.rangeDepth = saved.rangeDepth;
   }
@@ -276,7 +278,7 @@ class Parser {
     const t = this.nextNonSpace();
     const name = this.templateName(t, context);
     const pipe = this.pipeline(context, 'rightDelim');
-    this.parseBody(name, context);
+    this.parseBody(name, context, t.pos);
     return { kind: 'template', pos: t.pos, source: this.source, name, pipe };
   }
 
@@ -360,7 +362,7 @@ class Parser {
     pipe.cmds.slice(1).forEach((c, i) => {
       const k = c.args[0]!.kind;
       if (k === 'bool' || k === 'dot' || k === 'nil' || k === 'number' || k === 'string') {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`);
+        this.errorf(`non executable command in pipeline stage ${i + 2}`, c.pos);
       }
     });
   }
