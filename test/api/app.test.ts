@@ -107,6 +107,11 @@ describe('POST /api/v2/alerts', () => {
     });
   }
 
+  test('text after the first JSON value is ignored, as Go\'s streaming decoder does', async () => {
+    assert.equal((await h.post('/api/v2/alerts', '[{"labels":{"alertname":"Trail"}}] x [1]')).status, 200);
+    assert.ok(h.store.get(fingerprint({ alertname: 'Trail' })));
+  });
+
   test('null and [] bodies are empty batches', async () => {
     assert.equal((await h.post('/api/v2/alerts', 'null')).status, 200);
     assert.equal((await h.post('/api/v2/alerts', '[]')).status, 200);

@@ -98,6 +98,7 @@ const BODIES: { body: string; contentType?: string }[] = [
   { body: '[{"labels":{"a":"b"},"annotations":{"a b":"x"}}]' },
   { body: '[{"labels":{"a":"b"},"startsAt":"2020-01-02T00:00:00Z","endsAt":"2020-01-01T00:00:00Z"}]' },
   { body: 'null' },
+  { body: '[] trailing text' },
   { body: '[]' },
   { body: '[]', contentType: 'text/plain' },
 ];

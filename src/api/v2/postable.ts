@@ -61,6 +61,23 @@ function canonicalKeys(item: unknown): unknown {
   return out;
 }
 
+// V8 names where a complete value ended when more text follows it.
+const TRAILING_DATA = /after JSON at position (\d+)/;
+
+/**
+ * The body's first JSON value. Alertmanager reads the body with a streaming decoder, which
+ * stops after one value and ignores whatever follows; JSON.parse would refuse it.
+ */
+function parseFirstJsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const end = TRAILING_DATA.exec((err as Error).message);
+    if (!end) throw err;
+    return JSON.parse(text.slice(0, Number(end[1])));
+  }
+}
+
 function badBody(reason: string): ApiError {
   return new ApiError(400, `parsing alerts body failed: ${reason}`, { shape: 'openapi' });
 }
@@ -88,7 +105,7 @@ export function decodePostableAlerts(text: string): PostableAlert[] {
   if (text.trim() === '') throw new ApiError(422, 'alerts in body is required', { shape: 'openapi', apiCode: 602 });
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseFirstJsonValue(text);
   } catch (err) {
     throw badBody((err as Error).message);
   }
