@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { AutoExpirer, decideAutoExpire, type AutoExpireFacts } from '../../src/silence/autoexpire.js';
 import { startSilenceMaintenance } from '../../src/silence/maintenance.js';
@@ -11,6 +8,7 @@ import { silenceState } from '../../src/silence/silence.js';
 import { AlertStore } from '../../src/store/alerts.js';
 import { makeAlert } from '../support/alerts.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { openTempRepository } from './temp-repository.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -34,18 +32,8 @@ describe('decideAutoExpire', () => {
 });
 
 function setup(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), 'alertrouter-autoexpire-'));
-  const path = join(dir, 'silences.db');
+  const { path, repo } = openTempRepository(t);
   const clock = new FakeClock();
-  const repo = new SilenceRepository(path);
-  t.after(() => {
-    try {
-      repo.close();
-    } catch {
-      // closed by the test
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
   const store = new AlertStore({ clock });
   const silence = (expireWhenResolved: boolean): string =>
     repo.set(
@@ -58,7 +46,7 @@ function setup(t: TestContext) {
       },
       { nowMs: clock.nowMs(), extras: { expireWhenResolved } },
     );
-  return { dir, path, clock, repo, store, silence };
+  return { path, clock, repo, store, silence };
 }
 
 describe('AutoExpirer', () => {
@@ -110,8 +98,7 @@ describe('AutoExpirer', () => {
     repo.close();
 
     await clock.advance(HOUR);
-    const reopened = new SilenceRepository(path);
-    t.after(() => reopened.close());
+    const { repo: reopened } = openTempRepository(t, path);
     const empty = new AlertStore({ clock });
     const expirer = new AutoExpirer({ repository: reopened, alerts: empty, clock, graceMs: 5 * MIN });
     assert.deepEqual(expirer.run(clock.nowMs()), [], 'the first check after the restart keeps it');

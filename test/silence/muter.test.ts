@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fingerprint } from '../../src/labels/labels.js';
 import { silencer } from '../../src/silence/muter.js';
-import { SilenceRepository } from '../../src/silence/repository.js';
 import { AlertMarker } from '../../src/store/marker.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { openTempRepository } from './temp-repository.js';
 
 const HOUR = 3_600_000;
 
 function setup(t: TestContext) {
-  const dir = mkdtempSync(join(tmpdir(), 'alertrouter-muter-'));
-  const repo = new SilenceRepository(join(dir, 'silences.db'));
-  t.after(() => {
-    repo.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { repo } = openTempRepository(t);
   const clock = new FakeClock();
   const marker = new AlertMarker();
   return { repo, clock, marker, muter: silencer({ silences: repo, marker, clock }) };

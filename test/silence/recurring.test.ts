@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import {
   RecurringSilenceError,
@@ -14,6 +11,7 @@ import { RecurringSilences } from '../../src/silence/recurring-store.js';
 import { SilenceRepository } from '../../src/silence/repository.js';
 import { silenceState } from '../../src/silence/silence.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { openTempRepository } from './temp-repository.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -160,18 +158,8 @@ describe('windowsToMaterialize', () => {
 
 describe('RecurringSilences', () => {
   function setup(t: TestContext, startMs = utc('2024-01-15T01:00:00Z')) {
-    const dir = mkdtempSync(join(tmpdir(), 'alertrouter-recurring-'));
-    const path = join(dir, 'silences.db');
+    const { path, repo } = openTempRepository(t);
     const clock = new FakeClock(startMs);
-    const repo = new SilenceRepository(path);
-    t.after(() => {
-      try {
-        repo.close();
-      } catch {
-        // closed by the test
-      }
-      rmSync(dir, { recursive: true, force: true });
-    });
     return { clock, repo, path, recurring: new RecurringSilences({ repository: repo, clock }) };
   }
 
@@ -233,8 +221,7 @@ describe('RecurringSilences', () => {
     const r = recurring.create(spec({ timeZone: 'Europe/Berlin', expireWhenResolved: true }));
     const windows = recurring.windowSilenceIds(r.id);
     repo.close();
-    const again = new SilenceRepository(path);
-    t.after(() => again.close());
+    const { repo: again } = openTempRepository(t, path);
     const reopened = new RecurringSilences({ repository: again, clock });
     assert.deepEqual(reopened.get(r.id), r);
     assert.deepEqual(reopened.windowSilenceIds(r.id), windows);

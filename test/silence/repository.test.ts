@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test, type TestContext } from 'node:test';
@@ -13,15 +11,12 @@ import { SilenceRepository } from '../../src/silence/repository.js';
 import { compileSilenceMatchers, silenceState, type SilenceDraft, type SilenceMatcher } from '../../src/silence/silence.js';
 import { StorageError } from '../../src/util/sqlite.js';
 import { seededRandom } from '../support/random.js';
+import { openTempRepository, tempDbPath } from './temp-repository.js';
 
 const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
 const HOUR = 3_600_000;
 
-function tempDb(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'alertrouter-silences-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'silences.db');
-}
+const tempDb = tempDbPath;
 
 function eq(name: string, value: string): SilenceMatcher {
   return { name, value, isRegex: false, isEqual: true };
@@ -32,15 +27,7 @@ function draft(partial: Partial<SilenceDraft> = {}): SilenceDraft {
 }
 
 function open(t: TestContext, path: string): SilenceRepository {
-  const repo = new SilenceRepository(path);
-  t.after(() => {
-    try {
-      repo.close();
-    } catch {
-      // already closed by the test
-    }
-  });
-  return repo;
+  return openTempRepository(t, path).repo;
 }
 
 describe('SilenceRepository', () => {
