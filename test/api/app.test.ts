@@ -107,6 +107,20 @@ describe('POST /api/v2/alerts', () => {
     });
   }
 
+  test('a store failure is a 500 whose JSON string says what failed', async () => {
+    const put = h.store.put.bind(h.store);
+    h.store.put = () => {
+      throw new Error('disk full');
+    };
+    try {
+      const res = await h.post('/api/v2/alerts', '[{"labels":{"alertname":"Lost"}}]');
+      assert.equal(res.status, 500);
+      assert.equal(JSON.parse(res.text), 'storing alerts failed: disk full');
+    } finally {
+      h.store.put = put;
+    }
+  });
+
   test('text after the first JSON value is ignored, as Go\'s streaming decoder does', async () => {
     assert.equal((await h.post('/api/v2/alerts', '[{"labels":{"alertname":"Trail"}}] x [1]')).status, 200);
     assert.ok(h.store.get(fingerprint({ alertname: 'Trail' })));

@@ -137,7 +137,11 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
         resolveTimeoutMs: deps.config().global.resolveTimeoutMs,
       });
       // Like Alertmanager, the valid alerts of a batch are stored even when others are refused.
-      await deps.alerts.put(valid);
+      try {
+        await deps.alerts.put(valid);
+      } catch (err) {
+        throw new ApiError(500, `storing alerts failed: ${(err as Error).message}`, { shape: 'payload', cause: err });
+      }
       if (errors.length > 0) throw new ApiError(400, errors.join('; '), { shape: 'payload' });
       res.status(200).end();
     })
