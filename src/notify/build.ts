@@ -20,12 +20,14 @@ export interface BuildIntegrationsOptions {
 /** Receiver name → its integrations, in the order Alertmanager builds them. */
 export function buildIntegrations(config: Config, options: BuildIntegrationsOptions): Map<string, Notifier[]> {
   const { templates, externalURL, clock } = options;
+  // Templates show a firing alert's end as Alertmanager computes it from resolve_timeout.
+  const resolveTimeoutMs = config.global.resolveTimeoutMs;
   const byReceiver = new Map<string, Notifier[]>();
   for (const receiver of config.receivers) {
     const notifiers: Notifier[] = [];
     receiver.webhookConfigs.forEach((c, index) => notifiers.push(new WebhookNotifier({ config: c, index, externalURL, clock })));
-    receiver.emailConfigs.forEach((c, index) => notifiers.push(new EmailNotifier({ config: c, index, templates, externalURL, clock })));
-    receiver.slackConfigs.forEach((c, index) => notifiers.push(new SlackNotifier({ config: c, index, templates, externalURL, clock })));
+    receiver.emailConfigs.forEach((c, index) => notifiers.push(new EmailNotifier({ config: c, index, templates, externalURL, clock, resolveTimeoutMs })));
+    receiver.slackConfigs.forEach((c, index) => notifiers.push(new SlackNotifier({ config: c, index, templates, externalURL, clock, resolveTimeoutMs })));
     byReceiver.set(receiver.name, notifiers);
   }
   return byReceiver;
