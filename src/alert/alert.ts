@@ -2,8 +2,9 @@ import type { Labels } from '../labels/labels.js';
 
 /**
  * An alert as alertrouter holds it, after validation at the API edge.
- * Times are epoch milliseconds; `endsAtMs` is 0 when the client sent none and the
- * resolve timeout decides (then `timeout` is true).
+ * Times are epoch milliseconds. When the client sent no end, the API sets `endsAtMs` to
+ * now + resolve_timeout and `timeout` to true, as Alertmanager does; 0 means "no end" (Go's
+ * zero time) and only occurs for alerts built outside the API.
  */
 export interface Alert {
   readonly labels: Labels;
