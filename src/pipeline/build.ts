@@ -16,7 +16,7 @@ import type { AlertMarker } from '../store/marker.js';
 import type { Clock } from '../util/clock.js';
 import { dedupStage, recordStage } from './dedup.js';
 import { markActive, timeActiveStage, timeMuteStage, type TimeIntervals } from './mute.js';
-import { retryStage, type Backoff, type NotifyMetrics } from './retry.js';
+import { retryStage, type Backoff, type NotifyAttempt, type NotifyMetrics } from './retry.js';
 import { byReceiver, fanout, muteStage, sequence, type Muter, type Stage } from './stage.js';
 
 export interface PipelineOptions {
@@ -32,6 +32,8 @@ export interface PipelineOptions {
   readonly silencer?: Muter;
   readonly marker?: AlertMarker;
   readonly metrics?: NotifyMetrics;
+  /** Told about every send attempt of every integration (notification history). */
+  readonly onAttempt?: (attempt: NotifyAttempt) => void;
   readonly backoff?: Backoff;
   /** Retry jitter source (tests). */
   readonly random?: () => number;
@@ -49,7 +51,14 @@ export function buildPipeline(options: PipelineOptions): Stage {
   const integration = (notifier: Notifier): Stage =>
     sequence(
       dedupStage({ nflog: options.nflog, notifier }),
-      retryStage({ notifier, clock: options.clock, backoff: options.backoff, random: options.random, metrics: options.metrics }),
+      retryStage({
+        notifier,
+        clock: options.clock,
+        backoff: options.backoff,
+        random: options.random,
+        metrics: options.metrics,
+        onAttempt: options.onAttempt,
+      }),
       recordStage({ nflog: options.nflog, notifier }),
     );
 

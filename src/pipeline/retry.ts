@@ -39,6 +39,32 @@ export interface NotifyMetrics {
   requestDone?(integration: string, ok: boolean, latencyMs: number): void;
 }
 
+/**
+ * One send through an integration, as it ended: what the notification history records and
+ * what the per-attempt log line says.
+ */
+export interface NotifyAttempt {
+  readonly receiver: string;
+  readonly groupKey: string;
+  /** "webhook", "email", "slack". */
+  readonly integration: string;
+  /** Position of the integration within the receiver's list of that kind. */
+  readonly index: number;
+  /** 1-based number of the attempt within the flush. */
+  readonly attempt: number;
+  /** Fingerprints of the alerts sent, in the order sent. */
+  readonly fingerprints: readonly string[];
+  /** How many of them were sent as firing (the rest as resolved). */
+  readonly firing: number;
+  /** When the attempt started, on the stage's clock. */
+  readonly atMs: number;
+  readonly latencyMs: number;
+  /** `retry`: failed, another attempt follows; `failed`: failed and given up. */
+  readonly outcome: 'success' | 'retry' | 'failed';
+  /** The failure's message, for `retry` and `failed`. */
+  readonly error?: string;
+}
+
 /** A notification that was given up: not retryable, or aborted while retrying. */
 export class NotifyGiveUpError extends AlertrouterError {
   readonly attempts: number;
@@ -55,6 +81,8 @@ export interface RetryStageOptions {
   /** Jitter source (default Math.random); tests pass a fixed one. */
   readonly random?: () => number;
   readonly metrics?: NotifyMetrics;
+  /** Told about every attempt once it ended (notification history). Must not throw. */
+  readonly onAttempt?: (attempt: NotifyAttempt) => void;
 }
 
 /**
@@ -63,7 +91,7 @@ export interface RetryStageOptions {
  * Resolves with the input alerts on success; rejects with NotifyGiveUpError otherwise.
  */
 export function retryStage(options: RetryStageOptions): Stage {
-  const { notifier, clock, metrics } = options;
+  const { notifier, clock, metrics, onAttempt } = options;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
   const name = `${notifier.integration}[${notifier.index}]`;
@@ -73,9 +101,27 @@ export function retryStage(options: RetryStageOptions): Stage {
       let toSend = alerts;
       if (!notifier.sendResolved) {
         toSend = alerts.filter((a) => !isResolved(a, ctx.nowMs));
-        if (toSend.length === 0) return alerts;
+        if (toSend.length === 0) {
+          // Alertmanager counts this as a notification that succeeded (nothing to send).
+          metrics?.notificationDone?.(notifier.integration, true);
+          return alerts;
+        }
       }
+      // ctx.logger carries the group key (aggrGroup); one line per attempt follows.
       const log = ctx.logger.child({ receiver: ctx.receiverName, integration: name });
+      const fingerprints = toSend.map((a) => a.fingerprint);
+      const firing = toSend.reduce((n, a) => (isResolved(a, ctx.nowMs) ? n : n + 1), 0);
+      const report = (fields: Pick<NotifyAttempt, 'attempt' | 'atMs' | 'latencyMs' | 'outcome' | 'error'>): void => {
+        onAttempt?.({
+          receiver: ctx.receiverName,
+          groupKey: ctx.groupKey,
+          integration: notifier.integration,
+          index: notifier.index,
+          fingerprints,
+          firing,
+          ...fields,
+        });
+      };
       const where = `${ctx.receiverName}/${name}`;
       let lastError: unknown;
       for (let attempt = 1; ; attempt++) {
@@ -85,21 +131,28 @@ export function retryStage(options: RetryStageOptions): Stage {
           throw new NotifyGiveUpError('notify_aborted', `${where}: notify retry canceled after ${attempt - 1} attempts: ${messageOf(cause)}`, { attempts: attempt - 1, cause });
         }
         const started = performance.now();
+        const atMs = clock.nowMs();
         try {
           await notifier.notify(ctx, toSend);
-          metrics?.requestDone?.(notifier.integration, true, performance.now() - started);
+          const latencyMs = performance.now() - started;
+          metrics?.requestDone?.(notifier.integration, true, latencyMs);
           metrics?.notificationDone?.(notifier.integration, true);
-          log[attempt > 1 ? 'info' : 'debug']({ attempts: attempt, numAlerts: toSend.length }, 'notify success');
+          log.info({ attempt, outcome: 'success', numAlerts: toSend.length, latencyMs: roundMs(latencyMs) }, 'notify success');
+          report({ attempt, atMs, latencyMs, outcome: 'success' });
           return alerts;
         } catch (err) {
-          metrics?.requestDone?.(notifier.integration, false, performance.now() - started);
+          const latencyMs = performance.now() - started;
+          metrics?.requestDone?.(notifier.integration, false, latencyMs);
           lastError = err;
           if (!(err instanceof NotifyError && err.retryable)) {
             metrics?.notificationDone?.(notifier.integration, false);
+            log.error({ attempt, outcome: 'failed', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err }, 'notify attempt failed, giving up (not retryable)');
+            report({ attempt, atMs, latencyMs, outcome: 'failed', error: messageOf(err) });
             throw new NotifyGiveUpError('notify_failed', `${where}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${messageOf(err)}`, { attempts: attempt, cause: err });
           }
           const waitMs = backoffDelayMs(attempt, random(), backoff);
-          log.warn({ attempts: attempt, err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
+          log.warn({ attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
+          report({ attempt, atMs, latencyMs, outcome: 'retry', error: messageOf(err) });
           await sleep(clock, waitMs, ctx.signal);
         }
       }
@@ -119,6 +172,10 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
     const cancel = clock.setTimer(ms, done);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 function messageOf(err: unknown): string {
