@@ -141,8 +141,8 @@ export interface TemplateDataInput {
   readonly nowMs: number;
   /**
    * global.resolve_timeout. Alertmanager stores an alert that came without endsAt with an end
-   * of receipt + resolve_timeout; with this set, such alerts (`timeout`, endsAtMs 0) show the
-   * same EndsAt and resolve at the same time. Without it their EndsAt is Go's zero time.
+   * of receipt + resolve_timeout; with this set, such alerts (`timeout`, endsAtMs 0) resolve at
+   * the same time and then show that EndsAt. Without it they stay firing.
    */
   readonly resolveTimeoutMs?: number;
   /** The group's status; by default "firing" when any alert fires, else "resolved". */
@@ -187,7 +187,8 @@ export function buildTemplateData(input: TemplateDataInput): GoStruct {
         ['Labels', kv(a.labels)],
         ['Annotations', kv(a.annotations)],
         ['StartsAt', GoTime.fromMs(a.startsAtMs)],
-        ['EndsAt', endMs === 0 ? GoTime.zero() : GoTime.fromMs(endMs)],
+        // Alertmanager hides an end that has not been reached yet: firing alerts show Go's zero time.
+        ['EndsAt', resolved ? GoTime.fromMs(endMs) : GoTime.zero()],
         ['GeneratorURL', a.generatorURL],
         ['Fingerprint', a.fingerprint],
       ]),

@@ -40,11 +40,16 @@ describe('buildTemplateData', () => {
     assert.equal(render('{{ .Status }}', data([gone], { status: 'firing' })), 'firing');
   });
 
+  test('a firing alert shows no end yet (Go zero time); a resolved one shows its end', () => {
+    const later = makeAlert({ labels: { alertname: 'L' }, startsAtMs: T0, endsAtMs: T0 + 3_600_000 });
+    assert.equal(render('{{ range .Alerts }}{{ .Status }} {{ .EndsAt }} {{ .EndsAt.IsZero }}; {{ end }}', data([later, gone])), 'firing 0001-01-01 00:00:00 +0000 UTC true; resolved 2024-01-02 15:04:05.123 +0000 UTC false; ');
+  });
+
   test('alerts without endsAt end at receipt plus resolve_timeout, as Alertmanager stores them', () => {
     const timedOut = makeAlert({ labels: { alertname: 'T' }, startsAtMs: T0, updatedAtMs: T0, timeout: true });
-    assert.equal(render('{{ (index .Alerts 0).EndsAt }} {{ .Status }}', data([timedOut], { resolveTimeoutMs: 300_000 })), '2024-01-02 15:09:05.123 +0000 UTC firing');
-    assert.equal(render('{{ .Status }}', data([timedOut], { resolveTimeoutMs: 300_000, nowMs: T0 + 300_000 })), 'resolved');
-    assert.equal(render('{{ (index .Alerts 0).EndsAt }} {{ (index .Alerts 0).EndsAt.IsZero }}', data([timedOut])), '0001-01-01 00:00:00 +0000 UTC true');
+    assert.equal(render('{{ (index .Alerts 0).EndsAt.IsZero }} {{ .Status }}', data([timedOut], { resolveTimeoutMs: 300_000 })), 'true firing');
+    assert.equal(render('{{ (index .Alerts 0).EndsAt }} {{ .Status }}', data([timedOut], { resolveTimeoutMs: 300_000, nowMs: T0 + 300_000 })), '2024-01-02 15:09:05.123 +0000 UTC resolved');
+    assert.equal(render('{{ .Status }}', data([timedOut], { nowMs: T0 + 3_600_000 })), 'firing');
   });
 
   test('each alert exposes its fields as Alertmanager names them', () => {
