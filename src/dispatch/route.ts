@@ -8,9 +8,8 @@
  * child has `continue`, and a node none of whose children match is itself the match.
  */
 import type { RouteConfig } from '../config/types.js';
-import type { Labels } from '../labels/labels.js';
+import { compareStrings, formatLabels, type Labels } from '../labels/labels.js';
 import { compareMatchers, formatMatchers, matchesAll, type Matcher } from '../labels/matcher.js';
-import { goQuote } from '../util/goquote.js';
 
 /** Alertmanager's DefaultRouteOpts: what the root route inherits from. */
 export const DEFAULT_ROUTE_OPTS = Object.freeze({
@@ -62,7 +61,7 @@ export class Route {
     // Alertmanager drops `...` from the list, so `group_by: ['...']` and `group_by: []` both leave
     // the list unset; only a non-empty list replaces the parent's (and clears group-by-all).
     if (config.groupBy !== undefined && config.groupBy.length > 0) {
-      this.groupBy = Object.freeze([...new Set(config.groupBy)].sort(compareBytes));
+      this.groupBy = Object.freeze([...new Set(config.groupBy)].sort(compareStrings));
       this.groupByAll = false;
     } else {
       this.groupBy = inherited.groupBy;
@@ -142,7 +141,7 @@ export class Route {
    * e.g. `{}/{team="a"}:{alertname="Disk", env="prod"}`. Notification-log entries are keyed on it.
    */
   groupKey(labels: Labels): string {
-    return `${this.#key}:${formatLabelSet(this.groupLabels(labels))}`;
+    return `${this.#key}:${formatLabels(this.groupLabels(labels))}`;
   }
 
   /** Whether a label name is one this route groups by. */
@@ -160,20 +159,4 @@ export class Route {
 /** Builds the routing tree from the root route's config; inherits options as Alertmanager does. */
 export function buildRouteTree(root: RouteConfig): Route {
   return Route.build(root);
-}
-
-/**
- * Prometheus' LabelSet.String(): `name="value"` pairs (value quoted as Go's %q), sorted as
- * whole strings (so `a1=…` sorts before `a=…`, unlike a sort by name), joined by `, `.
- */
-export function formatLabelSet(labels: Labels): string {
-  const pairs: string[] = [];
-  for (const name of Object.keys(labels)) pairs.push(`${name}=${goQuote(labels[name]!)}`);
-  return '{' + pairs.sort(compareBytes).join(', ') + '}';
-}
-
-// Go sorts strings bytewise. UTF-16 code-unit order differs from it only between astral and
-// U+E000–U+FFFF characters; label names are ASCII, and pair order is settled within the name.
-function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

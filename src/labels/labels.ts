@@ -1,3 +1,5 @@
+import { goQuote } from '../util/goquote.js';
+
 /** A label set: label name → value. Treated as immutable once built. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -60,7 +62,13 @@ export function fingerprint(labels: Labels): string {
   return h.hex();
 }
 
-/** `{a="1", b="2"}` with names sorted and values quoted as Go's %q does for plain text. */
+/**
+ * Prometheus' LabelSet.String(): `name="value"` pairs (value quoted as Go's %q), sorted as
+ * whole strings (so `a1=…` sorts before `a=…`, unlike a sort by name), joined by `, `.
+ * Group keys and log lines use it, so it must match Alertmanager's output exactly.
+ */
 export function formatLabels(labels: Labels): string {
-  return '{' + sortedLabelNames(labels).map((n) => `${n}=${JSON.stringify(labels[n])}`).join(', ') + '}';
+  const pairs: string[] = [];
+  for (const name of Object.keys(labels)) pairs.push(`${name}=${goQuote(labels[name]!)}`);
+  return '{' + pairs.sort(compareStrings).join(', ') + '}';
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { routeConfig as route } from '../support/route-config.js';
-import { buildRouteTree, formatLabelSet, DEFAULT_ROUTE_OPTS, type Route } from '../../src/dispatch/route.js';
+import { buildRouteTree, DEFAULT_ROUTE_OPTS, type Route } from '../../src/dispatch/route.js';
+import { formatLabels } from '../../src/labels/labels.js';
 
 const receivers = (routes: Route[]) => routes.map((r) => r.receiver);
 
@@ -189,7 +190,7 @@ test('route: group key is route key, colon, group labels as Prometheus prints a 
 });
 
 test('route: group key quotes values as Go %q does', () => {
-  assert.equal(formatLabelSet({ msg: 'say "hi"\n\ttab', u: 'é\u0001' }), '{msg="say \\"hi\\"\\n\\ttab", u="é\\x01"}');
+  assert.equal(formatLabels({ msg: 'say "hi"\n\ttab', u: 'é\u0001' }), '{msg="say \\"hi\\"\\n\\ttab", u="é\\x01"}');
 });
 
 test('route: walk visits depth first in tree order', () => {
