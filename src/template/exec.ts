@@ -73,6 +73,7 @@ export interface ExecOptions {
 
 /** Nested {{template}} calls allowed (Go allows 100000; JS stacks are smaller). */
 export const MAX_EXEC_DEPTH = 1000;
+/** Output size cap when the caller sets none. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 const MISSING = Symbol('missing');

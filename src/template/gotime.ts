@@ -125,6 +125,7 @@ export const T_DURATION: GoType = {
   }),
 };
 
+/** A time.Duration value of `ns` nanoseconds. */
 export function duration(ns: number): GoNamed {
   return new GoNamed(T_DURATION, ns);
 }
@@ -502,6 +503,7 @@ function timeParam(): GoType {
   return { name: 'time.Time', kind: 'struct', named: true, underlying: 'struct time.Time' };
 }
 
+/** Orders two instants (zones do not matter), like Go's Time.Compare. */
 export function compareTimes(a: GoTime, b: GoTime): number {
   return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
 }

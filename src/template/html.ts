@@ -957,8 +957,7 @@ function describe(c: Context): string {
       .replace(/^Rcdata$/, 'RCDATA')
       .replace(/^Js/, 'JS')
       .replace(/^Css/, 'CSS')
-      .replace(/Url$/, 'URL')
-      .replace(/Cmt$/, 'Cmt');
+      .replace(/Url$/, 'URL');
   const delim = { none: 'None', dq: 'DoubleQuote', sq: 'SingleQuote', spaceOrTagEnd: 'SpaceOrTagEnd' }[c.delim];
   return `{${goName('state', c.state)} delim${delim} ${goName('urlPart', c.urlPart)} ${goName('jsCtx', c.jsCtx)} ${goName('attr', c.attr)} ${goName('element', c.element)} <nil>}`;
 }

@@ -145,12 +145,7 @@ export const T_REFLECT = basic('reflect.Value', 'reflect');
 export const T_STRINGS: GoType = { ...basic('[]string', 'slice'), elem: T_STRING };
 export const T_ANY_SLICE: GoType = { ...basic('[]interface {}', 'slice'), elem: T_ANY };
 export const T_ANY_MAP: GoType = { ...basic('map[string]interface {}', 'map'), elem: T_ANY };
-export const T_STRING_MAP: GoType = { ...basic('map[string]string', 'map'), elem: T_STRING };
 export const T_FUNC = basic('func', 'func');
-
-export function isFloat(v: GoValue): v is GoFloat | number {
-  return v instanceof GoFloat || (typeof v === 'number' && !Number.isInteger(v));
-}
 
 /** The number inside an int/float value (named numeric types included). */
 export function numberOf(v: GoValue): number {

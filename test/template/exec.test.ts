@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { templateDataFromJson } from '../../src/template/data.js';
 import { TemplateError } from '../../src/template/errors.js';
 import { Templates } from '../../src/template/template.js';
+import { GoFunc, T_STRING } from '../../src/template/values.js';
 import { FIXTURE, HTML_CASES, TEXT_CASES, type Case } from './cases.js';
 
 const templates = Templates.fromStrings();
@@ -91,6 +92,14 @@ describe('execution is bounded and safe', () => {
   test('an empty template renders nothing, like Alertmanager', () => {
     assert.equal(templates.executeText('', data), '');
     assert.equal(templates.executeHtml('', data), '');
+  });
+
+  test('call invokes a function value from the data, checking its arguments', () => {
+    const upper = new GoFunc('upper', { params: [T_STRING], impl: (a) => String(a[0]).toUpperCase() });
+    assert.equal(templates.executeText('{{ call .f "x" }}', { f: upper }), 'X');
+    assert.throws(() => templates.executeText('{{ call .f 1 }}', { f: upper }), /error calling call: arg 0: value has type int; should be string/);
+    assert.throws(() => templates.executeText('{{ call .f }}', { f: upper }), /error calling call: wrong number of args: got 0 want 1/);
+    assert.throws(() => templates.executeText('{{ call .s }}', { s: 'x' }), /error calling call: non-function of type string/);
   });
 
   test('else with chains like Go 1.23', () => {
