@@ -11,6 +11,7 @@ import { rootCursor, type Cursor } from './cursor.js';
 import { ConfigError } from './errors.js';
 import { GlobPatternError, checkGoPattern, goGlob } from './glob.js';
 import { readGlobal } from './global.js';
+import { redactSecrets } from './redact.js';
 import type { ResolvePath } from './httpconfig.js';
 import { readNamedIntervals } from './intervals.js';
 import { readMatchMap, readMatchReMap, readMatcherList } from './matchers.js';
@@ -97,7 +98,7 @@ export function loadConfigString(text: string, opts: LoadOptions = {}): Config {
     timeIntervals,
     templates: Object.freeze(templates),
     templateFiles: Object.freeze([]),
-    original: text,
+    original: redactSecrets(text),
     sourceFile: file,
   });
 }

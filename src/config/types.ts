@@ -22,7 +22,7 @@ export interface Config {
    * no files.
    */
   readonly templateFiles: readonly string[];
-  /** The YAML text as read, for /api/v2/status `config.original`. */
+  /** The YAML text as read with secret values replaced by `<secret>`, for /api/v2/status `config.original`. */
   readonly original: string;
   /** Path of the file it was loaded from ('' when loaded from a string). */
   readonly sourceFile: string;
