@@ -41,6 +41,8 @@ export class AggregationGroup {
   private readonly onEmpty: (group: AggregationGroup) => void;
   private readonly held = new Map<string, Alert>();
   private cancelTimer: () => void;
+  /** When the timer set last fires (explain shows it). */
+  private nextTickAtMs: number;
   private hasFlushed = false;
   private flushing: Promise<void> | undefined;
   private tickWhileFlushing = false;
@@ -56,7 +58,18 @@ export class AggregationGroup {
     this.stage = options.stage;
     this.logger = options.logger.child({ aggrGroup: this.groupKey });
     this.onEmpty = options.onEmpty;
+    this.nextTickAtMs = this.clock.nowMs() + this.route.groupWaitMs;
     this.cancelTimer = this.clock.setTimer(this.route.groupWaitMs, () => this.tick());
+  }
+
+  /** When the next flush is due (a flush still running then delays it); undefined once stopped. */
+  get nextFlushAtMs(): number | undefined {
+    return this.stopped ? undefined : this.nextTickAtMs;
+  }
+
+  /** Whether a flush is running now. */
+  get flushInProgress(): boolean {
+    return this.flushing !== undefined;
   }
 
   /**
@@ -84,10 +97,19 @@ export class AggregationGroup {
     return this.held.size === 0;
   }
 
-  /** Cancels the timer and aborts a running flush; the group does nothing afterwards. */
-  stop(): void {
+  /**
+   * Cancels the timer and, unless `abortFlush` is false, aborts a running flush; the group
+   * does nothing afterwards. With `abortFlush: false` a running flush may finish (graceful
+   * shutdown); abortFlush() ends it later if it takes too long.
+   */
+  stop(options: { readonly abortFlush?: boolean } = {}): void {
     this.stopped = true;
     this.cancelTimer();
+    if (options.abortFlush !== false) this.abortFlush();
+  }
+
+  /** Aborts the running flush, if any. */
+  abortFlush(): void {
     this.flushAbort?.abort(new Error(`aggregation group ${this.groupKey} stopped`));
   }
 
@@ -98,6 +120,7 @@ export class AggregationGroup {
 
   private reschedule(delayMs: number): void {
     this.cancelTimer();
+    this.nextTickAtMs = this.clock.nowMs() + delayMs;
     this.cancelTimer = this.clock.setTimer(delayMs, () => this.tick());
   }
 

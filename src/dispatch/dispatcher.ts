@@ -41,6 +41,18 @@ export interface AlertGroupView {
   readonly routeId: string;
   /** The held alerts (resolved ones not yet notified included), in notification order. */
   readonly alerts: readonly Alert[];
+  /** When the next flush is due; undefined once the group stopped. */
+  readonly nextFlushAtMs: number | undefined;
+  /** Whether a flush is running now. */
+  readonly flushing: boolean;
+}
+
+export interface DispatcherStopOptions {
+  /**
+   * How long running flushes may go on before they are aborted (graceful shutdown: a
+   * notification being sent is finished rather than cut off). 0, the default, aborts at once.
+   */
+  readonly graceMs?: number;
 }
 
 export class Dispatcher {
@@ -70,17 +82,31 @@ export class Dispatcher {
   }
 
   /**
-   * Stops listening, cancels every group's timer and aborts running flushes; resolves once
-   * those flushes have returned.
+   * Stops listening and cancels every group's timer; running flushes are aborted at once, or
+   * after `graceMs` (on the clock) when they have not finished by then. Resolves once every
+   * flush has returned.
    */
-  async stop(): Promise<void> {
+  async stop(options: DispatcherStopOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 0;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     const groups = this.allGroups();
-    for (const g of groups) g.stop();
+    for (const g of groups) g.stop({ abortFlush: graceMs <= 0 });
     this.groupsByRoute.clear();
     this.groupCount = 0;
-    await Promise.all(groups.map((g) => g.settled()));
+    const settled = Promise.all(groups.map((g) => g.settled()));
+    if (graceMs > 0 && groups.some((g) => g.flushInProgress)) {
+      let cancel = (): void => {};
+      const graceOver = new Promise<'timeout'>((resolve) => (cancel = this.clock.setTimer(graceMs, () => resolve('timeout'))));
+      const first = await Promise.race([settled, graceOver]);
+      cancel();
+      if (first === 'timeout') {
+        const cut = groups.filter((g) => g.flushInProgress);
+        this.logger.warn({ groups: cut.map((g) => g.groupKey), graceMs }, 'notifications still in flight after the grace period; aborting them');
+        for (const g of cut) g.abortFlush();
+      }
+    }
+    await settled;
   }
 
   /** alertmanager_dispatcher_aggregation_groups. */
@@ -90,15 +116,14 @@ export class Dispatcher {
 
   /** Groups in Alertmanager's order (group labels, then receiver), alerts in notification order. */
   groups(): AlertGroupView[] {
-    const views = this.allGroups().map((g) => ({
-      labels: g.labels,
-      receiver: g.route.receiver,
-      groupKey: g.groupKey,
-      routeKey: g.route.key(),
-      routeId: g.route.id(),
-      alerts: g.alerts(),
-    }));
+    const views = this.allGroups().map(view);
     return views.sort((a, b) => compareLabelSets(a.labels, b.labels) || compareStrings(a.receiver, b.receiver));
+  }
+
+  /** The group of `route` an alert with these labels belongs to, if it exists now. */
+  groupOf(route: Route, labels: Labels): AlertGroupView | undefined {
+    const group = this.groupsByRoute.get(route)?.get(fingerprint(route.groupLabels(labels)));
+    return group && view(group);
   }
 
   /**
@@ -155,3 +180,15 @@ export class Dispatcher {
   }
 }
 
+function view(g: AggregationGroup): AlertGroupView {
+  return {
+    labels: g.labels,
+    receiver: g.route.receiver,
+    groupKey: g.groupKey,
+    routeKey: g.route.key(),
+    routeId: g.route.id(),
+    alerts: g.alerts(),
+    nextFlushAtMs: g.nextFlushAtMs,
+    flushing: g.flushInProgress,
+  };
+}
