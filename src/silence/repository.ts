@@ -185,7 +185,8 @@ export class SilenceRepository {
         ),
         removeAuto: this.db.prepare('DELETE FROM silence_auto_expire WHERE silence_id = ?'),
       };
-      for (const row of this.db.prepare('SELECT * FROM silences').all() as SilenceRow[]) {
+      // In write order (see list()); rowid stands in for the order of writes within a millisecond.
+      for (const row of this.db.prepare('SELECT * FROM silences ORDER BY updated_at_ms, rowid').all() as SilenceRow[]) {
         const silence = rowToSilence(row);
         this.byId.set(silence.id, { silence, matchers: compileSilenceMatchers(silence.matchers) });
       }
@@ -223,7 +224,10 @@ export class SilenceRepository {
     return this.byId.get(id)?.silence;
   }
 
-  /** Every stored silence, in no particular order. */
+  /**
+   * Every stored silence, least recently written first. Listing uses this order to break ties
+   * between equal times, which Alertmanager's nanosecond clock rarely has.
+   */
   list(): Silence[] {
     return [...this.byId.values()].map((c) => c.silence);
   }
@@ -407,6 +411,8 @@ export class SilenceRepository {
   }
 
   private remember(s: Silence): void {
+    // Delete first so that the Map's order stays the order of writes.
+    this.byId.delete(s.id);
     this.byId.set(s.id, { silence: s, matchers: compileSilenceMatchers(s.matchers) });
   }
 

@@ -201,26 +201,36 @@ const STATE_ORDER: Readonly<Record<SilenceState, number>> = { active: 1, pending
 
 /**
  * Alertmanager's SortSilences: active first, soonest end first; then pending, soonest start
- * first; then expired, latest end first. Ties (left to Go's unstable sort) are broken by id.
+ * first; then expired, latest end first. 0 for equal times (see listSilences for ties).
  */
 export function compareSilencesForListing(a: Silence, b: Silence, nowMs: number): number {
   const sa = silenceState(a, nowMs);
   const sb = silenceState(b, nowMs);
   if (sa !== sb) return STATE_ORDER[sa] - STATE_ORDER[sb];
-  const byTime =
-    sa === 'active' ? a.endsAtMs - b.endsAtMs : sa === 'pending' ? a.startsAtMs - b.startsAtMs : b.endsAtMs - a.endsAtMs;
-  return byTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (sa === 'active') return a.endsAtMs - b.endsAtMs;
+  if (sa === 'pending') return a.startsAtMs - b.startsAtMs;
+  return b.endsAtMs - a.endsAtMs;
 }
 
-/** GET /api/v2/silences: the silences passing the filter, as JSON, in Alertmanager's order. */
+/**
+ * GET /api/v2/silences: the silences passing the filter, as JSON, in Alertmanager's order.
+ * `silences` come least recently written first; equal times (same millisecond) keep that order,
+ * reversed among expired ones, as Alertmanager's nanosecond times would order them.
+ */
 export function listSilences(
   silences: Iterable<Silence>,
   options: { readonly filter: readonly Matcher[]; readonly nowMs: number; readonly extras: (id: string) => SilenceExtras },
 ): GettableSilence[] {
+  const { nowMs } = options;
   return [...silences]
     .filter((s) => silenceMatchesFilter(s, options.filter))
-    .sort((a, b) => compareSilencesForListing(a, b, options.nowMs))
-    .map((s) => toGettableSilence(s, { nowMs: options.nowMs, extras: options.extras(s.id) }));
+    .map((silence, written) => ({ silence, written }))
+    .sort(
+      (a, b) =>
+        compareSilencesForListing(a.silence, b.silence, nowMs) ||
+        (silenceState(a.silence, nowMs) === 'expired' ? b.written - a.written : a.written - b.written),
+    )
+    .map(({ silence }) => toGettableSilence(silence, { nowMs, extras: options.extras(silence.id) }));
 }
 
 /** Reads the `filter` query parameters; throws ApiError 400 (JSON string) for one that is not a matcher. */
