@@ -152,6 +152,20 @@ export class Inhibitor implements Muter {
     return false;
   }
 
+  /**
+   * Every rule (by position in inhibit_rules) that inhibits the label set now, with all of its
+   * inhibiting alerts' fingerprints, sorted. Unlike mutes(), marks nothing (for explain).
+   */
+  inhibitions(labels: Labels): Array<{ readonly ruleIndex: number; readonly sources: readonly string[] }> {
+    const nowMs = this.clock.nowMs();
+    const out: Array<{ ruleIndex: number; sources: string[] }> = [];
+    this.rules.forEach((sources, ruleIndex) => {
+      const inhibiting = inhibitingSources(sources.rule, { labels, sources, nowMs });
+      if (inhibiting.length > 0) out.push({ ruleIndex, sources: inhibiting });
+    });
+    return out;
+  }
+
   /** Stops following the alert store (the inhibitor is being replaced, e.g. on reload). */
   close(): void {
     this.unsubscribe();

@@ -271,4 +271,25 @@ describe('Inhibitor', () => {
     assert.equal(open.mutes({ severity: 'warning', cluster: 'eu' }), true, 'a new inhibitor lists the store');
     open.close();
   });
+
+  test('Inhibitor.inhibitions: every inhibiting rule with all its sources, without marking', () => {
+    const { store, marker, make } = setup([
+      rule('alertname="A"', 'severity="warning"', []),
+      rule('alertname="B"', 'severity="info"', []),
+      rule('severity="critical"', 'severity="warning"', ['cluster']),
+    ]);
+    const inhibitor = make();
+    const a = firing({ alertname: 'A' });
+    const c1 = firing({ severity: 'critical', cluster: 'eu', alertname: 'X' });
+    const c2 = firing({ severity: 'critical', cluster: 'eu', alertname: 'Y' });
+    store.put([a, c1, c2, firing({ alertname: 'B' })]);
+    const target = { severity: 'warning', cluster: 'eu' };
+    assert.deepEqual(inhibitor.inhibitions(target), [
+      { ruleIndex: 0, sources: [a.fingerprint] },
+      { ruleIndex: 2, sources: [c1.fingerprint, c2.fingerprint].sort() },
+    ]);
+    assert.deepEqual(marker.status(fingerprint(target)), { state: 'unprocessed', silencedBy: [], inhibitedBy: [] });
+    assert.deepEqual(inhibitor.inhibitions({ severity: 'page' }), []);
+    inhibitor.close();
+  });
 });
