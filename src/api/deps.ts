@@ -74,6 +74,11 @@ export interface ApiDeps {
    * Alertmanager's API does on every GET; optional (then the marker's last verdict is shown).
    */
   refreshStatus?(alert: Alert): void;
+  /**
+   * Told about every POST of alerts once validated: how many fired and were resolved (all
+   * alerts of the body, as Alertmanager counts them) and how many were refused (metrics).
+   */
+  alertsReceived?(counts: { readonly firing: number; readonly resolved: number; readonly invalid: number }): void;
   /** Builds and swaps in the configuration from disk; rejects with the reason on failure. */
   reload(): Promise<void>;
   readonly versionInfo: VersionInfo;

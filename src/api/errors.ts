@@ -74,7 +74,7 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof ApiError) {
       if (err.status >= 500) logger.error({ err, path: req.path, method: req.method }, 'API request failed');
-      else logger.debug({ path: req.path, method: req.method, reason: err.message }, 'API request refused');
+      else logger.info({ status: err.status, method: req.method, path: req.path, reason: err.message }, 'request rejected');
       sendApiError(res, err);
       return;
     }
@@ -83,7 +83,7 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
         err.type === 'entity.too.large'
           ? `request body larger than the limit of ${err.limit ?? '?'} bytes`
           : `reading request body failed: ${err.message}`;
-      logger.debug({ path: req.path, method: req.method, reason: message }, 'API request refused');
+      logger.info({ status: err.status, method: req.method, path: req.path, reason: message }, 'request rejected');
       sendApiError(res, new ApiError(err.status, message, { shape: 'openapi' }));
       return;
     }

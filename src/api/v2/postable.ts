@@ -142,6 +142,9 @@ export function decodePostableAlerts(text: string): PostableAlert[] {
 export interface PreparedAlerts {
   readonly valid: Alert[];
   readonly errors: string[];
+  /** Alerts of the body (valid or not) that end after `nowMs`, and the others (alertmanager_alerts_received_total). */
+  readonly firing: number;
+  readonly resolved: number;
 }
 
 function firstInvalidName(labels: Labels): string | undefined {
@@ -180,6 +183,7 @@ export function prepareAlerts(
   const { nowMs, resolveTimeoutMs } = options;
   const valid: Alert[] = [];
   const errors: string[] = [];
+  let firing = 0;
   postables.forEach((p, i) => {
     const labels = withoutEmptyValues(p.labels);
     const startsAtMs = p.startsAtMs ?? p.endsAtMs ?? nowMs;
@@ -193,9 +197,10 @@ export function prepareAlerts(
       updatedAtMs: nowMs,
       timeout,
     };
+    if (candidate.endsAtMs > nowMs) firing++;
     const problem = validationError(candidate);
     if (problem !== undefined) errors.push(`alert ${i}: ${problem}`);
     else valid.push({ ...candidate, fingerprint: fingerprint(labels) });
   });
-  return { valid, errors };
+  return { valid, errors, firing, resolved: postables.length - firing };
 }

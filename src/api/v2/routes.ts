@@ -132,10 +132,11 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
         });
       }
       const postables = decodePostableAlerts(typeof req.body === 'string' ? req.body : '');
-      const { valid, errors } = prepareAlerts(postables, {
+      const { valid, errors, firing, resolved } = prepareAlerts(postables, {
         nowMs: deps.clock.nowMs(),
         resolveTimeoutMs: deps.config().global.resolveTimeoutMs,
       });
+      deps.alertsReceived?.({ firing, resolved, invalid: errors.length });
       // Like Alertmanager, the valid alerts of a batch are stored even when others are refused.
       try {
         await deps.alerts.put(valid);
