@@ -6,6 +6,8 @@
  *   alertrouter check-config [<file>...]          as amtool check-config
  *   alertrouter routes [show] --config.file F     as amtool config routes show
  *   alertrouter routes test --config.file F [--tree] [--verify.receivers=R] [<label=value>...]
+ *   alertrouter template render --template.text T [...]   as amtool template render, plus sample/live data
+ *   alertrouter receivers test [--alertmanager.url U] R     a test notification through a running daemon
  */
 import { statSync } from 'node:fs';
 import { loadConfigString } from '../config/load.js';
@@ -15,7 +17,9 @@ import { Templates } from '../template/template.js';
 import { AlertrouterError } from '../util/errors.js';
 import { checkConfigFiles } from './check-config.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpecs } from './flags.js';
+import { receiversCommand } from './receivers.js';
 import { formatRoutesShow, parseLabelArgs, routesTest } from './routes.js';
+import { templateCommand } from './template.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -68,6 +72,8 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['check-config [<check-files>...]', 'Validate alertmanager config files and the templates they name.'],
   ['routes [show]', 'Print the routing tree of --config.file.'],
   ['routes test [<labels>...]', 'Print the receivers a label set (label=value ...) is routed to.'],
+  ['template render --template.text=<text>', 'Render a template against sample data, a JSON file or a live alert group.'],
+  ['receivers test <receiver>', 'Send a test notification through every integration of a receiver (running daemon).'],
 ];
 
 /** Runs one command line (without `node` and the script path) and resolves to its exit status. */
@@ -94,13 +100,17 @@ async function dispatch(argv: readonly string[], deps: CliDeps): Promise<number>
       return checkConfigCommand(rest, deps);
     case 'routes':
       return routesCommand(rest, deps);
+    case 'template':
+      return templateCommand(rest, deps);
+    case 'receivers':
+      return receiversCommand(rest, deps);
     case '--help':
     case '-h':
       deps.io.stdout(rootHelp(deps));
       return 0;
   }
   if (first !== undefined && !first.startsWith('-')) {
-    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config or routes; run with --help)`);
+    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config, routes, template or receivers; run with --help)`);
   }
   if (deps.daemon) return deps.daemon.run(argv, deps.io);
   throw new CliError('the daemon is not available yet in this build: name a subcommand (check-config, routes); see --help');

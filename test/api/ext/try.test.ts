@@ -1,21 +1,14 @@
 // The try-before-you-page routes over real parts: templates parsed by the engine, integrations
 // built from a loaded config sending to a capture server on loopback, the routing tree.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import express from 'express';
-import { pino } from 'pino';
-import { findGroup, TryApiError, tryRouter, type TryAlertGroup } from '../../../src/api/ext/try.js';
-import { loadConfigString } from '../../../src/config/load.js';
-import { buildRouteTree } from '../../../src/dispatch/route.js';
-import { buildIntegrations } from '../../../src/notify/build.js';
+import { findGroup, TryApiError, type TryAlertGroup } from '../../../src/api/ext/try.js';
 import { templateDataFromJson } from '../../../src/template/data.js';
 import { Templates } from '../../../src/template/template.js';
 import { makeAlert } from '../../support/alerts.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { startCapture, type CaptureServer } from '../../notify/capture.js';
+import { startTryServer, type TryServer } from './try-harness.js';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const EXTERNAL = 'http://router.example:9093';
@@ -23,14 +16,17 @@ const USER_TMPL = `{{ define "my.title" }}[{{ .Status | toUpper }}] {{ .GroupLab
 {{ define "my.broken" }}{{ .Nope }}{{ end }}`;
 
 let hook: CaptureServer;
-let server: Server;
+let server: TryServer;
 let base: string;
 const clock = new FakeClock(NOW);
 const groups: TryAlertGroup[] = [];
 
 before(async () => {
   hook = await startCapture();
-  const config = loadConfigString(`
+  const dbAlert = makeAlert({ labels: { alertname: 'DiskFull', team: 'db', cluster: 'c1', instance: 'db-1' }, annotations: { summary: 'disk <full>' }, startsAtMs: NOW - 60_000, endsAtMs: NOW + 300_000 });
+  groups.push({ groupKey: '{}/{team="db"}:{alertname="DiskFull", cluster="c1"}', receiver: 'team-db', labels: { alertname: 'DiskFull', cluster: 'c1' }, alerts: [dbAlert] });
+  server = await startTryServer({
+    configYaml: `
 route:
   receiver: default
   group_by: [alertname]
@@ -45,31 +41,17 @@ receivers:
       - url: ${hook.url}/db
       - url: ${hook.url}/fails
         send_resolved: true
-`);
-  const templates = Templates.fromStrings([{ name: 'user.tmpl', text: USER_TMPL }]);
-  const integrations = buildIntegrations(config, { templates, externalURL: EXTERNAL, clock });
-  const route = buildRouteTree(config.route);
-  const dbAlert = makeAlert({ labels: { alertname: 'DiskFull', team: 'db', cluster: 'c1', instance: 'db-1' }, annotations: { summary: 'disk <full>' }, startsAtMs: NOW - 60_000, endsAtMs: NOW + 300_000 });
-  groups.push({ groupKey: '{}/{team="db"}:{alertname="DiskFull", cluster="c1"}', receiver: 'team-db', labels: { alertname: 'DiskFull', cluster: 'c1' }, alerts: [dbAlert] });
-  const app = express();
-  app.use(
-    '/api/ext/v1',
-    tryRouter({
-      clock,
-      logger: pino({ level: 'silent' }),
-      externalURL: EXTERNAL,
-      current: () => ({ templates, integrations, resolveTimeoutMs: config.global.resolveTimeoutMs, match: (labels) => route.match(labels) }),
-      groups: () => groups,
-      maxBodyBytes: 4096,
-    }),
-  );
-  server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ext/v1`;
+`,
+    clock,
+    externalURL: EXTERNAL,
+    templates: Templates.fromStrings([{ name: 'user.tmpl', text: USER_TMPL }]),
+    groups,
+    maxBodyBytes: 4096,
+  });
+  base = `${server.url}/api/ext/v1`;
 });
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   await hook.close();
 });
 
