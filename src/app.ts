@@ -21,7 +21,12 @@ import { SqliteNotificationLog } from './nflog/nflog.js';
 import { buildIntegrations } from './notify/build.js';
 import { buildPipeline } from './pipeline/build.js';
 import type { Muter } from './pipeline/stage.js';
+import { recurringSilencesRouter } from './api/ext/recurring-silences.js';
+import { silencesRouter } from './api/v2/silences.js';
+import { AutoExpirer } from './silence/autoexpire.js';
+import { startSilenceMaintenance } from './silence/maintenance.js';
 import { silencer } from './silence/muter.js';
+import { RecurringSilences } from './silence/recurring-store.js';
 import { SilenceRepository } from './silence/repository.js';
 import { AlertStore } from './store/alerts.js';
 import { AlertMarker } from './store/marker.js';
@@ -32,6 +37,8 @@ import { AlertrouterError } from './util/errors.js';
 import { every } from './util/every.js';
 
 export const VERSION = '0.1.0';
+/** The Alertmanager release whose configuration, API and behaviour alertrouter follows. */
+export const ALERTMANAGER_COMPAT_VERSION = '0.25.0';
 
 export interface DaemonOptions {
   readonly configFile: string;
@@ -83,6 +90,7 @@ export class Daemon {
   private readonly store: AlertStore;
   private readonly nflog: SqliteNotificationLog;
   private readonly silences: SilenceRepository;
+  private readonly recurring: RecurringSilences;
   private readonly silenceMuter: Muter;
   private readonly startedAtMs: number;
   /** Set by start() before anything reads it. */
@@ -109,6 +117,7 @@ export class Daemon {
     this.store = parts.store;
     this.nflog = parts.nflog;
     this.silences = parts.silences;
+    this.recurring = new RecurringSilences({ repository: this.silences, clock: this.clock });
     this.silenceMuter = silencer({ silences: this.silences, marker: this.marker, clock: this.clock });
   }
 
@@ -233,19 +242,28 @@ export class Daemon {
         this.store.gc(clock.nowMs(), { retain: (a) => held.has(a.fingerprint) });
       }),
       every(clock, this.options.maintenanceIntervalMs, () => {
-        const nowMs = clock.nowMs();
-        const nflogRemoved = this.nflog.gc(nowMs);
-        const silencesRemoved = this.silences.gc(nowMs, this.options.retentionMs);
-        this.logger.debug({ nflogRemoved, silencesRemoved }, 'maintenance done');
+        const nflogRemoved = this.nflog.gc(clock.nowMs());
+        this.logger.debug({ nflogRemoved }, 'notification log maintenance done');
+      }),
+      // Silences: retention gc, recurring windows made ahead, expire-when-resolved; every minute.
+      startSilenceMaintenance({
+        repository: this.silences,
+        recurring: this.recurring,
+        autoExpirer: new AutoExpirer({ repository: this.silences, alerts: this.store, clock }),
+        clock,
+        retentionMs: this.options.retentionMs,
+        logger: this.logger,
       }),
     );
   }
 
   private apiDeps(): ApiDeps {
+    // `version` is the Alertmanager API level we implement: amtool warns on every call when it
+    // differs from its own, and dashboards gate features on it. Our own version is in `revision`.
     const versionInfo: VersionInfo = {
-      version: VERSION,
-      revision: '',
-      branch: '',
+      version: ALERTMANAGER_COMPAT_VERSION,
+      revision: `alertrouter-${VERSION}`,
+      branch: 'alertrouter',
       buildUser: 'alertrouter',
       buildDate: '',
       goVersion: `node${process.versions.node}`,
@@ -271,7 +289,12 @@ export class Daemon {
 
   private async listen(port: number, routePrefix: string): Promise<void> {
     const { host } = parseListenAddress(this.options.listenAddress);
-    const app = createApiApp(this.apiDeps(), { routePrefix, logger: this.logger });
+    const app = createApiApp(this.apiDeps(), {
+      routePrefix,
+      logger: this.logger,
+      extendV2: (router) => router.use(silencesRouter({ clock: this.clock, silences: this.silences })),
+      extendExt: (router) => router.use(recurringSilencesRouter({ clock: this.clock, recurring: this.recurring })),
+    });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

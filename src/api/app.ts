@@ -21,6 +21,11 @@ export interface ApiAppOptions {
    * router, ahead of its 404 fallback, so they share its CORS handling and error shapes.
    */
   readonly extendV2?: (router: Router) => void;
+  /**
+   * alertrouter's own endpoints (recurring silences, notification history, explain, templates,
+   * test notifications), mounted at `<route prefix>/api/ext/v1`, outside Alertmanager's API.
+   */
+  readonly extendExt?: (router: Router) => void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -97,6 +102,11 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
     logger.warn({ path: req.path, method: req.method }, 'v1 API received a request on a removed endpoint');
     res.status(410).type('application/json').send(V1_GONE + '\n');
   });
+  if (options.extendExt) {
+    const ext = express.Router({ caseSensitive: true, strict: false });
+    options.extendExt(ext);
+    web.use('/api/ext/v1', ext);
+  }
   web.get('/-/healthy', textOk);
   web.get('/-/ready', textOk);
   web.post('/-/reload', async (_req, res) => {
