@@ -7,28 +7,39 @@
  *   groups time         GET /api/v2/alerts/groups with 100k active alerts
  *   webhook latency     POST of a new alert → webhook arrival, minus group_wait (p50, p99)
  *
- * Env: BENCH_INGEST (alerts for the ingest figure, default 50000), BENCH_ACTIVE (default 100000).
+ * Fairness: the client is node:http with keep-alive and pre-encoded bodies (fetch costs the
+ * client several times more CPU, which on a small machine is taken from the servers); ingest
+ * runs in several rounds that alternate which side goes first, and the median round counts;
+ * latency samples alternate between the two; RSS is the median of samples taken while idle.
+ * Every round's figures are printed so the noise is visible, with the load average.
+ *
+ * Env: BENCH_INGEST (alerts for the ingest figure, split over the rounds; default 80000),
+ * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { Agent, createServer, request, type Server } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
 
+const BATCH = 100;
 const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 const ALERTROUTER_MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
-const INGEST_ALERTS = Number(process.env.BENCH_INGEST ?? 50_000);
+const INGEST_ALERTS = Number(process.env.BENCH_INGEST ?? 80_000);
 const ACTIVE_ALERTS = Number(process.env.BENCH_ACTIVE ?? 100_000);
-const BATCH = 100;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+const ROUND_ALERTS = Math.ceil(INGEST_ALERTS / ROUNDS / BATCH) * BATCH;
 const IN_FLIGHT = 8;
 const LATENCY_SAMPLES = 200;
 const LATENCY_GROUP_WAIT_MS = 1000;
+const RSS_SAMPLES = 5;
 
 interface Target {
   name: string;
-  url: string;
+  url: URL;
   proc: ChildProcess;
+  agent: Agent;
 }
 
 /** Webhook capture: records arrival time per alertname of the latency alerts. */
@@ -125,7 +136,29 @@ async function start(name: string, capturePort: number, dir: string): Promise<Ta
       : spawn(process.execPath, [ALERTROUTER_MAIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, proc);
-  return { name, url, proc };
+  return { name, url: new URL(url), proc, agent: new Agent({ keepAlive: true, maxSockets: IN_FLIGHT }) };
+}
+
+/** One HTTP exchange on the target's keep-alive agent; resolves to status and body. */
+function send(t: Target, options: { method: string; path: string; body?: Buffer }): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {};
+    if (options.body) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = options.body.length;
+    }
+    const req = request(
+      { agent: t.agent, host: t.url.hostname, port: t.url.port, path: options.path, method: options.method, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
 
 function makeAlert(i: number, prefix: string): object {
@@ -147,30 +180,32 @@ function makeAlert(i: number, prefix: string): object {
 }
 
 /** Request bodies are built before the clock starts, so the figure is the server's, not the client's. */
-function buildBodies(from: number, count: number, prefix: string): string[] {
-  const bodies: string[] = [];
+function buildBodies(from: number, count: number, prefix: string): Buffer[] {
+  const bodies: Buffer[] = [];
   for (let start = from; start < from + count; start += BATCH) {
     const alerts = [];
     for (let i = start; i < Math.min(from + count, start + BATCH); i++) alerts.push(makeAlert(i, prefix));
-    bodies.push(JSON.stringify(alerts));
+    bodies.push(Buffer.from(JSON.stringify(alerts)));
   }
   return bodies;
 }
 
-async function postBatches(url: string, from: number, count: number, prefix: string): Promise<number> {
-  const bodies = buildBodies(from, count, prefix);
+/** Posts the bodies with IN_FLIGHT requests in flight; returns alerts per second. */
+async function postBodies(t: Target, bodies: readonly Buffer[], alerts: number): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   async function worker(): Promise<void> {
     while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      if (!r.ok) throw new Error(`${url}: POST /api/v2/alerts answered ${r.status}: ${await r.text()}`);
-      await r.arrayBuffer();
+      const r = await send(t, { method: 'POST', path: '/api/v2/alerts', body: bodies[next++]! });
+      if (r.status !== 200) throw new Error(`${t.name}: POST /api/v2/alerts answered ${r.status}: ${r.body.toString()}`);
     }
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return count / ((performance.now() - t0) / 1000);
+  return alerts / ((performance.now() - t0) / 1000);
+}
+
+function postBatches(t: Target, from: number, count: number, prefix: string): Promise<number> {
+  return postBodies(t, buildBodies(from, count, prefix), count);
 }
 
 function rssMiB(pid: number): number {
@@ -179,81 +214,121 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function groupsTimeMs(url: string): Promise<number> {
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS of both, sampled alike while idle: the median of RSS_SAMPLES samples 500 ms apart. */
+async function idleRss(targets: readonly Target[]): Promise<number[]> {
+  await sleep(2000);
+  const samples: number[][] = targets.map(() => []);
+  for (let i = 0; i < RSS_SAMPLES; i++) {
+    targets.forEach((t, j) => samples[j]!.push(rssMiB(t.proc.pid!)));
+    await sleep(500);
+  }
+  return samples.map(median);
+}
+
+async function groupsTimeMs(t: Target): Promise<number> {
   const t0 = performance.now();
-  const r = await fetch(`${url}/api/v2/alerts/groups`);
-  await r.arrayBuffer();
-  if (!r.ok) throw new Error(`${url}: GET /api/v2/alerts/groups answered ${r.status}`);
+  const r = await send(t, { method: 'GET', path: '/api/v2/alerts/groups' });
+  if (r.status !== 200) throw new Error(`${t.name}: GET /api/v2/alerts/groups answered ${r.status}`);
   return performance.now() - t0;
 }
 
-async function latency(t: Target, arrivals: Map<string, number>): Promise<{ p50: number; p99: number }> {
-  const sent = new Map<string, number>();
+/** Latency samples, alternating between the targets so load changes hit both alike. */
+async function latencies(targets: readonly Target[], arrivals: Map<string, number>): Promise<{ p50: number; p99: number }[]> {
+  const sent = targets.map(() => new Map<string, number>());
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const id = `${t.name}-${i}`;
-    sent.set(id, performance.now());
-    const body = [{ labels: { alertname: 'Latency', bench: 'latency', latency_id: id } }];
-    await fetch(`${t.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await new Promise((r) => setTimeout(r, 10));
+    for (const [j, t] of targets.entries()) {
+      const id = `${t.name}-${i}`;
+      const body = Buffer.from(JSON.stringify([{ labels: { alertname: 'Latency', bench: 'latency', latency_id: id } }]));
+      sent[j]!.set(id, performance.now());
+      await send(t, { method: 'POST', path: '/api/v2/alerts', body });
+      await sleep(5);
+    }
   }
+  const key = (t: Target, id: string) => `/${t.name}/latency|${id}`;
+  const missing = () => targets.some((t, j) => [...sent[j]!.keys()].some((id) => !arrivals.has(key(t, id))));
   const deadline = Date.now() + LATENCY_GROUP_WAIT_MS + 30_000;
-  const key = (id: string) => `/${t.name}/latency|${id}`;
-  while (Date.now() < deadline && [...sent.keys()].some((id) => !arrivals.has(key(id)))) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const lat = [...sent].map(([id, at]) => (arrivals.get(key(id)) ?? Infinity) - at - LATENCY_GROUP_WAIT_MS).sort((a, b) => a - b);
-  const pick = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
-  return { p50: pick(0.5), p99: pick(0.99) };
+  while (Date.now() < deadline && missing()) await sleep(100);
+  return targets.map((t, j) => {
+    const lat = [...sent[j]!].map(([id, at]) => (arrivals.get(key(t, id)) ?? Infinity) - at - LATENCY_GROUP_WAIT_MS).sort((a, b) => a - b);
+    const pick = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
+    return { p50: pick(0.5), p99: pick(0.99) };
+  });
 }
 
 function row(label: string, am: number, ar: number, unit: string, better: 'higher' | 'lower'): string {
   const ratio = ar / am;
-  return `${label.padEnd(34)} ${am.toFixed(1).padStart(10)} ${ar.toFixed(1).padStart(10)}  ${unit.padEnd(8)} ${ratio.toFixed(2).padStart(6)}x  (${better} is better)`;
+  return `${label.padEnd(34)} ${am.toFixed(1).padStart(12)} ${ar.toFixed(1).padStart(11)}  ${unit.padEnd(8)} ${ratio.toFixed(2).padStart(6)}x  (${better} is better)`;
 }
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'alertrouter-bench-'));
   const capture = await startCapture();
   const targets: Target[] = [];
+  const loadAtStart = load();
   try {
     targets.push(await start('alertmanager', capture.port, dir));
     targets.push(await start('alertrouter', capture.port, dir));
     const [am, ar] = targets as [Target, Target];
     const results: string[] = [];
+    const notes: string[] = [];
 
     // Active set: 'active-' alerts stay firing (resolve_timeout 1h); warm-up posts part of it.
-    for (const t of targets) await postBatches(t.url, 0, 2000, 'active-');
-    for (const t of targets) await postBatches(t.url, 0, 10_000, 'active-');
-    await new Promise((r) => setTimeout(r, 2000));
-    results.push(row('RSS with 10k active alerts (MiB)', rssMiB(am.proc.pid!), rssMiB(ar.proc.pid!), 'MiB', 'lower'));
+    for (const t of targets) await postBatches(t, 0, 2000, 'active-');
+    for (const t of targets) await postBatches(t, 0, 10_000, 'active-');
+    const [rss10Am, rss10Ar] = await idleRss(targets);
+    results.push(row('RSS with 10k active alerts (MiB)', rss10Am!, rss10Ar!, 'MiB', 'lower'));
 
-    const latAm = await latency(am, capture.arrivals);
-    const latAr = await latency(ar, capture.arrivals);
-    results.push(row('webhook latency p50 (ms)', latAm.p50, latAr.p50, 'ms', 'lower'));
-    results.push(row('webhook latency p99 (ms)', latAm.p99, latAr.p99, 'ms', 'lower'));
+    const [latAm, latAr] = await latencies(targets, capture.arrivals);
+    results.push(row('webhook latency p50 (ms)', latAm!.p50, latAr!.p50, 'ms', 'lower'));
+    results.push(row('webhook latency p99 (ms)', latAm!.p99, latAr!.p99, 'ms', 'lower'));
 
-    // Ingest of new alerts; alternate the two so neither profits from a quieter moment.
-    const half = INGEST_ALERTS / 2;
-    const ingestAm = await postBatches(am.url, 0, half, 'ingest-');
-    const ingestAr = await postBatches(ar.url, 0, half, 'ingest-');
-    const ingestAr2 = await postBatches(ar.url, half, half, 'ingest-');
-    const ingestAm2 = await postBatches(am.url, half, half, 'ingest-');
-    results.push(row('ingest (alerts/s)', (ingestAm + ingestAm2) / 2, (ingestAr + ingestAr2) / 2, 'alerts/s', 'higher'));
+    // Ingest of new alerts, in rounds of distinct alerts; the side that goes first alternates.
+    const rounds: { am: number; ar: number }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const bodies = buildBodies(r * ROUND_ALERTS, ROUND_ALERTS, 'ingest-');
+      const order = r % 2 === 0 ? [am, ar] : [ar, am];
+      const rate = new Map<Target, number>();
+      for (const t of order) rate.set(t, await postBodies(t, bodies, ROUND_ALERTS));
+      rounds.push({ am: rate.get(am)!, ar: rate.get(ar)! });
+      notes.push(`  ingest round ${r + 1} (${order[0]!.name} first): Alertmanager ${rate.get(am)!.toFixed(0)}/s, alertrouter ${rate.get(ar)!.toFixed(0)}/s, ratio ${(rate.get(ar)! / rate.get(am)!).toFixed(2)}`);
+    }
+    results.push(row('ingest (alerts/s, median round)', median(rounds.map((x) => x.am)), median(rounds.map((x) => x.ar)), 'alerts/s', 'higher'));
 
-    // Top the active set up to ACTIVE_ALERTS distinct alerts.
-    const topUp = Math.max(0, ACTIVE_ALERTS - INGEST_ALERTS - 10_000);
-    for (const t of targets) await postBatches(t.url, 10_000, topUp, 'active-');
-    await new Promise((r) => setTimeout(r, 2000));
-    results.push(row(`RSS with ${ACTIVE_ALERTS / 1000}k active alerts (MiB)`, rssMiB(am.proc.pid!), rssMiB(ar.proc.pid!), 'MiB', 'lower'));
-    const gAm = Math.min(await groupsTimeMs(am.url), await groupsTimeMs(am.url));
-    const gAr = Math.min(await groupsTimeMs(ar.url), await groupsTimeMs(ar.url));
-    results.push(row(`GET /alerts/groups at ${ACTIVE_ALERTS / 1000}k (ms)`, gAm, gAr, 'ms', 'lower'));
+    // Top the active set up to ACTIVE_ALERTS distinct alerts ('ingest-' ones count: all firing).
+    const topUp = Math.max(0, ACTIVE_ALERTS - ROUNDS * ROUND_ALERTS - 10_000);
+    for (const t of targets) await postBatches(t, 10_000, topUp, 'active-');
+    const [rssAm, rssAr] = await idleRss(targets);
+    const active = 10_000 + ROUNDS * ROUND_ALERTS + topUp;
+    results.push(row(`RSS with ${Math.round(active / 1000)}k active alerts (MiB)`, rssAm!, rssAr!, 'MiB', 'lower'));
+    const gAm: number[] = [];
+    const gAr: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      gAm.push(await groupsTimeMs(am));
+      gAr.push(await groupsTimeMs(ar));
+    }
+    results.push(row(`GET /alerts/groups at ${Math.round(active / 1000)}k (ms)`, median(gAm), median(gAr), 'ms', 'lower'));
 
-    console.log(`\n${'figure'.padEnd(34)} ${'Alertmanager'.padStart(10)} ${'alertrouter'.padStart(10)}  ${'unit'.padEnd(8)}  ratio (alertrouter / Alertmanager)`);
+    console.log(`\n${'figure'.padEnd(34)} ${'Alertmanager'.padStart(12)} ${'alertrouter'.padStart(11)}  ${'unit'.padEnd(8)}  ratio (alertrouter / Alertmanager)`);
     for (const r of results) console.log(r);
-    console.log('\nTargets: ingest ratio >= 2.00, RSS at 100k ratio <= 0.70, latency p99 ratio <= 1.00');
+    console.log(notes.join('\n'));
+    console.log(`  GET /alerts/groups runs (ms): Alertmanager ${gAm.map((x) => x.toFixed(0)).join(', ')}; alertrouter ${gAr.map((x) => x.toFixed(0)).join(', ')}`);
+    console.log(`\nLoad average (1/5/15 min) at start: ${loadAtStart}; at end: ${load()}`);
+    console.log('Targets: ingest ratio >= 2.00, RSS at 100k ratio <= 0.70, latency p99 ratio <= 1.00');
   } finally {
-    for (const t of targets) t.proc.kill('SIGTERM');
+    for (const t of targets) {
+      t.agent.destroy();
+      t.proc.kill('SIGTERM');
+    }
     capture.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
