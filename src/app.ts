@@ -19,9 +19,11 @@ import { buildRouteTree, type Route } from './dispatch/route.js';
 import { Inhibitor } from './inhibit/inhibitor.js';
 import { SqliteNotificationLog } from './nflog/nflog.js';
 import { buildIntegrations } from './notify/build.js';
+import type { Notifier } from './notify/notifier.js';
 import { buildPipeline } from './pipeline/build.js';
 import type { Muter } from './pipeline/stage.js';
 import { recurringSilencesRouter } from './api/ext/recurring-silences.js';
+import { tryRouter } from './api/ext/try.js';
 import { silencesRouter } from './api/v2/silences.js';
 import { AutoExpirer } from './silence/autoexpire.js';
 import { startSilenceMaintenance } from './silence/maintenance.js';
@@ -63,6 +65,9 @@ interface Generation {
   readonly route: Route;
   readonly inhibitor: Inhibitor;
   readonly dispatcher: Dispatcher;
+  /** Kept for the try-before-you-page endpoints (template render, test notifications). */
+  readonly templates: Templates;
+  readonly integrations: ReadonlyMap<string, readonly Notifier[]>;
 }
 
 export class ListenAddressError extends AlertrouterError {
@@ -226,7 +231,7 @@ export class Daemon {
         marker: this.marker,
       });
       const dispatcher = new Dispatcher({ alerts: this.store, route, stage, clock: this.clock, logger: this.logger });
-      return { config, route, inhibitor, dispatcher };
+      return { config, route, inhibitor, dispatcher, templates, integrations: receivers };
     } catch (err) {
       inhibitor.close();
       throw err;
@@ -287,13 +292,30 @@ export class Daemon {
     };
   }
 
+  // Template rendering and test notifications against whatever generation is live.
+  private tryRouter() {
+    return tryRouter({
+      clock: this.clock,
+      logger: this.logger,
+      externalURL: this.externalUrl,
+      current: () => {
+        const g = this.generation;
+        return { templates: g.templates, integrations: g.integrations, resolveTimeoutMs: g.config.global.resolveTimeoutMs, match: (labels) => g.route.match(labels) };
+      },
+      groups: () => this.generation.dispatcher.groups(),
+    });
+  }
+
   private async listen(port: number, routePrefix: string): Promise<void> {
     const { host } = parseListenAddress(this.options.listenAddress);
     const app = createApiApp(this.apiDeps(), {
       routePrefix,
       logger: this.logger,
       extendV2: (router) => router.use(silencesRouter({ clock: this.clock, silences: this.silences })),
-      extendExt: (router) => router.use(recurringSilencesRouter({ clock: this.clock, recurring: this.recurring })),
+      extendExt: (router) => {
+        router.use(recurringSilencesRouter({ clock: this.clock, recurring: this.recurring }));
+        router.use(this.tryRouter());
+      },
     });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
