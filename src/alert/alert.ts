@@ -19,6 +19,24 @@ export interface Alert {
   readonly fingerprint: string;
 }
 
+/**
+ * A copy of `fields` as an Alert, its properties always created in the same order. Build every
+ * stored Alert through this: V8 then gives all alerts one hidden class, where object spread
+ * (`{ ...alert, endsAtMs }`) gives each copy a hidden class of its own (~300 bytes apiece).
+ */
+export function newAlert(fields: Alert): Alert {
+  return {
+    labels: fields.labels,
+    annotations: fields.annotations,
+    startsAtMs: fields.startsAtMs,
+    endsAtMs: fields.endsAtMs,
+    generatorURL: fields.generatorURL,
+    updatedAtMs: fields.updatedAtMs,
+    timeout: fields.timeout,
+    fingerprint: fields.fingerprint,
+  };
+}
+
 /** An alert is resolved once its end lies at or before `nowMs`. */
 export function isResolved(alert: Alert, nowMs: number): boolean {
   return alert.endsAtMs !== 0 && alert.endsAtMs <= nowMs;

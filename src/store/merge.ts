@@ -4,7 +4,7 @@
  * which alerts count as resolved. An `endsAtMs` of 0 means "no end", like Go's zero time:
  * it compares before every real time.
  */
-import { isResolved, type Alert } from '../alert/alert.js';
+import { isResolved, newAlert, type Alert } from '../alert/alert.js';
 
 /**
  * The alert to store when `incoming` arrives while `held` is stored. When their activity
@@ -34,5 +34,5 @@ export function mergeAlerts(a: Alert, b: Alert, nowMs: number): Alert {
     endsAtMs = older.endsAtMs;
   }
   if (startsAtMs === newer.startsAtMs && endsAtMs === newer.endsAtMs) return newer;
-  return { ...newer, startsAtMs, endsAtMs };
+  return newAlert({ ...newer, startsAtMs, endsAtMs });
 }

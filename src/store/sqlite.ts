@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Alert } from '../alert/alert.js';
+import { newAlert, type Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
 import { StorageError } from '../util/sqlite.js';
 import { startModuleWorker } from '../util/worker.js';
@@ -78,7 +78,7 @@ export class SqliteAlertPersistence implements AlertPersistence {
   loadAll(): Alert[] {
     const alerts = new Map<string, Alert>();
     for (const row of this.selectAll.iterate()) {
-      const a = JSON.parse(row.body) as Alert;
+      const a = newAlert(JSON.parse(row.body) as Alert);
       alerts.set(a.fingerprint, a);
     }
     for (const changes of [...this.inFlight.values(), this.pending]) {

@@ -7,7 +7,7 @@
  *      the invalid ones listed in a 400 (done in prepareAlerts).
  */
 import { z } from 'zod';
-import type { Alert } from '../../alert/alert.js';
+import { newAlert, type Alert } from '../../alert/alert.js';
 import { fingerprint, sortedLabelNames, type Labels } from '../../labels/labels.js';
 import { isValidLabelName } from '../../labels/matcher.js';
 import { formatApiTime, GO_ZERO_TIME_MS } from '../../util/gotime.js';
@@ -200,7 +200,7 @@ export function prepareAlerts(
     if (candidate.endsAtMs > nowMs) firing++;
     const problem = validationError(candidate);
     if (problem !== undefined) errors.push(`alert ${i}: ${problem}`);
-    else valid.push({ ...candidate, fingerprint: fingerprint(labels) });
+    else valid.push(newAlert({ ...candidate, fingerprint: fingerprint(labels) }));
   });
   return { valid, errors, firing, resolved: postables.length - firing };
 }
