@@ -26,6 +26,11 @@ export interface ApiAppOptions {
    * test notifications), mounted at `<route prefix>/api/ext/v1`, outside Alertmanager's API.
    */
   readonly extendExt?: (router: Router) => void;
+  /**
+   * Further routes directly under the route prefix (e.g. `/metrics`), beside `/-/` and the
+   * APIs, ahead of the 404 fallback and sharing the error middleware.
+   */
+  readonly extraRoutes?: (web: Router) => void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -107,6 +112,7 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
     options.extendExt(ext);
     web.use('/api/ext/v1', ext);
   }
+  options.extraRoutes?.(web);
   web.get('/-/healthy', textOk);
   web.get('/-/ready', textOk);
   web.post('/-/reload', async (_req, res) => {
