@@ -5,7 +5,8 @@
  * Reload builds a whole new Generation first and swaps only when that succeeded, so a bad
  * config leaves the running one untouched and nothing held is lost.
  */
-import { createServer, type Server } from 'node:http';
+import { statSync } from 'node:fs';
+import { isResolved, type Alert } from './alert/alert.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,9 @@ import type { ApiDeps, VersionInfo } from './api/deps.js';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { explainAlert, type Explanation } from './explain/explain.js';
+import { NotificationHistory } from './history/history.js';
+import { DaemonMetrics, type AlertStateCounts, type MetricsSources, type SilenceStateCounts } from './metrics/metrics.js';
 import { buildRouteTree, type Route } from './dispatch/route.js';
 import { Inhibitor } from './inhibit/inhibitor.js';
 import { SqliteNotificationLog } from './nflog/nflog.js';
@@ -22,6 +26,8 @@ import { buildIntegrations } from './notify/build.js';
 import type { Notifier } from './notify/notifier.js';
 import { buildPipeline } from './pipeline/build.js';
 import type { Muter } from './pipeline/stage.js';
+import { explainRouter } from './api/ext/explain.js';
+import { notificationsRouter } from './api/ext/notifications.js';
 import { recurringSilencesRouter } from './api/ext/recurring-silences.js';
 import { tryRouter } from './api/ext/try.js';
 import { silencesRouter } from './api/v2/silences.js';
@@ -30,6 +36,7 @@ import { startSilenceMaintenance } from './silence/maintenance.js';
 import { silencer } from './silence/muter.js';
 import { RecurringSilences } from './silence/recurring-store.js';
 import { SilenceRepository } from './silence/repository.js';
+import { silenceState } from './silence/silence.js';
 import { AlertStore } from './store/alerts.js';
 import { AlertMarker } from './store/marker.js';
 import { SqliteAlertPersistence } from './store/sqlite.js';
@@ -37,6 +44,7 @@ import { Templates } from './template/template.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { AlertrouterError } from './util/errors.js';
 import { every } from './util/every.js';
+import { WebServer } from './web/server.js';
 
 export const VERSION = '0.1.0';
 /** The Alertmanager release whose configuration, API and behaviour alertrouter follows. */
@@ -57,7 +65,17 @@ export interface DaemonOptions {
   readonly maintenanceIntervalMs: number;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** --web.config.file: TLS, basic auth and headers in the exporter-toolkit format. */
+  readonly webConfigFile?: string;
+  /** Most GET requests served at once (--web.get-concurrency, resolved). */
+  readonly getConcurrency: number;
+  /** --web.timeout; 0 for none. */
+  readonly webTimeoutMs: number;
+  /** How long stop() lets notifications and requests in flight finish before cutting them off; default 10s. */
+  readonly shutdownGraceMs?: number;
 }
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /** Everything built from one configuration. */
 interface Generation {
@@ -96,11 +114,13 @@ export class Daemon {
   private readonly nflog: SqliteNotificationLog;
   private readonly silences: SilenceRepository;
   private readonly recurring: RecurringSilences;
+  private readonly history: NotificationHistory;
+  readonly metrics: DaemonMetrics;
   private readonly silenceMuter: Muter;
   private readonly startedAtMs: number;
   /** Set by start() before anything reads it. */
   private generation!: Generation;
-  private server: Server | undefined;
+  private web: WebServer | undefined;
   private readonly stopTimers: Array<() => void> = [];
   /** Reloads run one at a time, in order. */
   private reloading: Promise<void> = Promise.resolve();
@@ -111,6 +131,7 @@ export class Daemon {
     store: AlertStore;
     nflog: SqliteNotificationLog;
     silences: SilenceRepository;
+    history: NotificationHistory;
   }) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
@@ -122,8 +143,13 @@ export class Daemon {
     this.store = parts.store;
     this.nflog = parts.nflog;
     this.silences = parts.silences;
+    this.history = parts.history;
     this.recurring = new RecurringSilences({ repository: this.silences, clock: this.clock });
-    this.silenceMuter = silencer({ silences: this.silences, marker: this.marker, clock: this.clock });
+    this.metrics = new DaemonMetrics({
+      sources: this.metricsSources(),
+      buildInfo: { version: ALERTMANAGER_COMPAT_VERSION, revision: `alertrouter-${VERSION}`, branch: 'alertrouter' },
+    });
+    this.silenceMuter = this.metrics.instrumentSilencer(silencer({ silences: this.silences, marker: this.marker, clock: this.clock }));
   }
 
   /**
@@ -152,17 +178,21 @@ export class Daemon {
       opened.push(nflog);
       const silences = new SilenceRepository(join(options.storagePath, 'silences.db'));
       opened.push(silences);
+      const history = new NotificationHistory({ path: join(options.storagePath, 'history.db'), clock, retentionMs: options.retentionMs, logger: options.logger });
+      opened.push(history);
       const marker = new AlertMarker();
       const store = new AlertStore({ clock, marker, persistence });
-      daemon = new Daemon(options, externalUrl, { marker, persistence, store, nflog, silences });
+      daemon = new Daemon(options, externalUrl, { marker, persistence, store, nflog, silences, history });
       daemon.generation = daemon.buildGeneration(config, templates);
+      daemon.metrics.configLoaded({ ok: true, configText: config.original, atMs: clock.nowMs() });
+      // Listen before routing: a bad web config or a taken port must not leave flushes running.
+      await daemon.listen(port, routePrefix);
       daemon.generation.dispatcher.start();
     } catch (err) {
       for (const part of opened.reverse()) await part.close();
       throw err;
     }
     daemon.startMaintenance();
-    await daemon.listen(port, routePrefix);
     const { address, port: boundPort } = daemon.address();
     const listening = address.includes(':') ? `[${address}]:${boundPort}` : `${address}:${boundPort}`;
     options.logger.info({ address: listening, version: VERSION, config: options.configFile, storage: options.storagePath, externalUrl }, 'Listening on');
@@ -171,7 +201,12 @@ export class Daemon {
 
   /** The address the HTTP server listens on (resolves port 0). */
   address(): AddressInfo {
-    return this.server!.address() as AddressInfo;
+    return this.web!.address();
+  }
+
+  /** `http` or `https` (with TLS from --web.config.file). */
+  get protocol(): 'http' | 'https' {
+    return this.web!.protocol;
   }
 
   /**
@@ -185,35 +220,102 @@ export class Daemon {
   }
 
   private async reloadNow(): Promise<void> {
-    const config = await loadConfigFile(this.options.configFile);
-    const templates = await Templates.load(config.templates);
-    const fresh = this.buildGeneration(config, templates);
+    const file = this.options.configFile;
+    this.logger.info({ file }, 'Loading configuration file');
+    let fresh: Generation;
+    try {
+      const config = await loadConfigFile(file);
+      const templates = await Templates.load(config.templates);
+      fresh = this.buildGeneration(config, templates);
+    } catch (err) {
+      this.metrics.configLoaded({ ok: false });
+      this.logger.error({ file, err: (err as Error).message }, 'Loading configuration file failed; the previous configuration stays in force');
+      throw err;
+    }
     const old = this.generation;
     this.generation = fresh;
     await old.dispatcher.stop();
     old.inhibitor.close();
     fresh.dispatcher.start();
-    this.logger.info({ config: this.options.configFile }, 'configuration reloaded');
+    this.metrics.configLoaded({ ok: true, configText: fresh.config.original, atMs: this.clock.nowMs() });
+    this.logger.info({ file, receivers: fresh.config.receivers.length }, 'Completed loading of configuration file');
   }
 
   /**
-   * Stops accepting requests, stops the dispatcher (aborting flushes in flight and waiting for
-   * them), flushes pending alert writes and closes the databases.
+   * Graceful shutdown: stops accepting connections and starting flushes; lets requests and
+   * notifications in flight finish for up to the grace period (then cuts them off), so a
+   * notification being sent is recorded rather than sent again after a restart; then writes
+   * what is pending and closes the databases. A second call (or `abort()`) cuts off at once.
    */
   async stop(): Promise<void> {
+    const graceMs = this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     for (const stop of this.stopTimers) stop();
-    const server = this.server;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-    }
-    await this.generation.dispatcher.stop();
+    this.stopTimers.length = 0;
+    await this.reloading;
+    const serverClosed = this.web?.close(graceMs) ?? Promise.resolve();
+    await this.generation.dispatcher.stop({ graceMs });
     this.generation.inhibitor.close();
+    await serverClosed;
     await this.persistence.close();
+    this.history.close();
     this.nflog.close();
     this.silences.close();
+  }
+
+  /** The explanation of the alert held under `fingerprint`, against the state now. */
+  explain(fingerprint: string): Explanation | undefined {
+    const g = this.generation;
+    const alert = this.store.get(fingerprint);
+    // As the API does before showing a status: ask the muters so it is current.
+    if (alert) this.refreshStatus(alert.labels);
+    return explainAlert(fingerprint, {
+      nowMs: this.clock.nowMs(),
+      alert: (fp) => this.store.get(fp),
+      status: (a) => this.marker.status(a.fingerprint),
+      route: g.route,
+      timeIntervals: g.config.timeIntervals,
+      groupOf: (route, labels) => g.dispatcher.groupOf(route, labels),
+      matchSilences: (labels, fp) => this.silences.match(labels, { nowMs: this.clock.nowMs(), fingerprint: fp }),
+      silence: (id) => this.silences.get(id),
+      inhibitions: (labels) => g.inhibitor.inhibitions(labels),
+      integrations: (receiver) => g.integrations.get(receiver) ?? [],
+      nflog: (key) => this.nflog.query(key),
+      history: (q) => this.history.query(q),
+    });
+  }
+
+  private refreshStatus(labels: Alert['labels']): void {
+    this.generation.inhibitor.mutes(labels);
+    this.silenceMuter.mutes(labels);
+  }
+
+  // What the gauges of /metrics read when scraped.
+  private metricsSources(): MetricsSources {
+    const storage = this.options.storagePath;
+    return {
+      alertsByState: () => {
+        const counts = { active: 0, suppressed: 0, unprocessed: 0 };
+        const nowMs = this.clock.nowMs();
+        for (const a of this.store.list()) if (!isResolved(a, nowMs)) counts[this.marker.status(a.fingerprint).state]++;
+        return counts;
+      },
+      markedAlertsByState: (): AlertStateCounts => ({
+        active: this.marker.count('active'),
+        suppressed: this.marker.count('suppressed'),
+        unprocessed: this.marker.count('unprocessed'),
+      }),
+      silencesByState: (): SilenceStateCounts => {
+        const counts = { active: 0, pending: 0, expired: 0 };
+        const nowMs = this.clock.nowMs();
+        for (const s of this.silences.list()) counts[silenceState(s, nowMs)]++;
+        return counts;
+      },
+      aggregationGroups: () => this.generation.dispatcher.aggregationGroupCount(),
+      receivers: () => this.generation.config.receivers.length,
+      integrations: () => [...this.generation.integrations.values()].reduce((n, list) => n + list.length, 0),
+      nflogBytes: () => sqliteBytes(join(storage, 'nflog.db')),
+      silencesBytes: () => sqliteBytes(join(storage, 'silences.db')),
+    };
   }
 
   private buildGeneration(config: Config, templates: Templates): Generation {
@@ -224,11 +326,13 @@ export class Daemon {
       const stage = buildPipeline({
         receivers,
         timeIntervals: config.timeIntervals,
-        nflog: this.nflog,
+        nflog: this.metrics.instrumentNflog(this.nflog),
         clock: this.clock,
         inhibitor,
         silencer: this.silenceMuter,
         marker: this.marker,
+        metrics: this.metrics.notify,
+        onAttempt: (attempt) => this.history.record(attempt),
       });
       const dispatcher = new Dispatcher({ alerts: this.store, route, stage, clock: this.clock, logger: this.logger });
       return { config, route, inhibitor, dispatcher, templates, integrations: receivers };
@@ -247,8 +351,11 @@ export class Daemon {
         this.store.gc(clock.nowMs(), { retain: (a) => held.has(a.fingerprint) });
       }),
       every(clock, this.options.maintenanceIntervalMs, () => {
+        const started = performance.now();
         const nflogRemoved = this.nflog.gc(clock.nowMs());
-        this.logger.debug({ nflogRemoved }, 'notification log maintenance done');
+        this.metrics.gcDone('nflog', performance.now() - started);
+        const historyRemoved = this.history.gc(clock.nowMs());
+        this.logger.debug({ nflogRemoved, historyRemoved }, 'notification log and history maintenance done');
       }),
       // Silences: retention gc, recurring windows made ahead, expire-when-resolved; every minute.
       startSilenceMaintenance({
@@ -280,11 +387,9 @@ export class Daemon {
       config: () => this.generation.config,
       receiversFor: (labels) => this.generation.route.match(labels).map((r) => r.receiver),
       groups: () => this.generation.dispatcher.groups(),
-      refreshStatus: (alert) => {
-        // As Alertmanager's API: ask the muters again so the status shown is current.
-        this.generation.inhibitor.mutes(alert.labels);
-        this.silenceMuter.mutes(alert.labels);
-      },
+      // As Alertmanager's API: ask the muters again so the status shown is current.
+      refreshStatus: (alert) => this.refreshStatus(alert.labels),
+      alertsReceived: (counts) => this.metrics.alertsReceived(counts),
       reload: () => this.reload(),
       versionInfo,
       startedAtMs: this.startedAtMs,
@@ -315,16 +420,39 @@ export class Daemon {
       extendExt: (router) => {
         router.use(recurringSilencesRouter({ clock: this.clock, recurring: this.recurring }));
         router.use(this.tryRouter());
+        router.use(notificationsRouter({ history: this.history }));
+        router.use(explainRouter({ explain: (fp) => this.explain(fp) }));
+      },
+      extraRoutes: (web) => {
+        web.get('/metrics', async (_req, res) => {
+          const { contentType, body } = await this.metrics.render();
+          res.status(200).type(contentType).send(body);
+        });
       },
     });
-    const server = createServer(app);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    this.web = await WebServer.start({
+      host,
+      port,
+      webConfigFile: this.options.webConfigFile,
+      handler: app,
+      logger: this.logger,
+      routePrefix,
+      metrics: this.metrics,
+      getConcurrency: this.options.getConcurrency,
+      timeoutMs: this.options.webTimeoutMs,
     });
-    this.server = server;
   }
+}
+
+// Bytes a SQLite database takes on disk, its write-ahead log included.
+function sqliteBytes(path: string): number {
+  let total = 0;
+  for (const file of [path, `${path}-wal`]) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // Not there (yet): nothing to count.
+    }
+  }
+  return total;
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Daemon, VERSION } from '../app.js';
 import { AlertrouterError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
+import { getConcurrencyLimit } from '../web/limits.js';
 import { parseFlags, type FlagSpecs } from './flags.js';
 import type { CliIo, DaemonEntry } from './run.js';
 
@@ -37,9 +38,17 @@ export const DAEMON_FLAGS = {
   'web.listen-address': { kind: 'string', default: ':9093', help: 'Address to listen on for the web interface and API.' },
   'web.external-url': { kind: 'string', default: '', help: 'The URL under which alertrouter is externally reachable (used in notifications and as route prefix).' },
   'web.route-prefix': { kind: 'string', default: '', help: 'Prefix for the internal routes of web endpoints. Defaults to the path of --web.external-url.' },
-  'web.config.file': { kind: 'string', help: 'Path to a web configuration file (TLS, basic auth). Not supported yet: refused when set.' },
-  'web.get-concurrency': { kind: 'string', default: '0', help: 'Accepted for compatibility, unused.' },
-  'web.timeout': { kind: 'duration', default: '0', help: 'Accepted for compatibility, unused.' },
+  'web.config.file': {
+    kind: 'string',
+    help: 'Path to a web configuration file (exporter-toolkit format) that can enable TLS and basic authentication.',
+    placeholder: '<file>',
+  },
+  'web.get-concurrency': {
+    kind: 'string',
+    default: '0',
+    help: 'Maximum number of GET requests processed concurrently. If negative or zero, the limit is the number of CPUs or 8, whichever is larger.',
+  },
+  'web.timeout': { kind: 'duration', default: '0', help: 'Timeout for HTTP requests. If negative or zero, no timeout is set.' },
   'log.level': { kind: 'string', default: 'info', help: 'Only log messages with the given severity or above: debug, info, warn, error.' },
   'log.format': { kind: 'string', default: 'logfmt', help: 'Output format of log messages: logfmt or json.' },
   version: { kind: 'bool', help: 'Show application version.' },
@@ -54,8 +63,9 @@ async function runDaemon(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const logger = createLogger({ level: values['log.level'], format: values['log.format'] });
-  if (values['web.config.file']) {
-    throw new AlertrouterError('unsupported_flag', '--web.config.file is not supported yet (TLS and basic auth are planned); remove the flag');
+  const getConcurrency = values['web.get-concurrency'];
+  if (!/^[+-]?\d+$/.test(getConcurrency)) {
+    throw new AlertrouterError('bad_flag', `--web.get-concurrency: want an integer (got ${JSON.stringify(getConcurrency)})`);
   }
   if (values['cluster.listen-address'] !== '') {
     logger.warn(
@@ -75,6 +85,9 @@ async function runDaemon(argv: readonly string[], io: CliIo): Promise<number> {
       alertsGcIntervalMs: values['alerts.gc-interval'],
       maintenanceIntervalMs: values['data.maintenance-interval'],
       logger,
+      webConfigFile: values['web.config.file'] || undefined,
+      getConcurrency: getConcurrencyLimit(Number(getConcurrency)),
+      webTimeoutMs: values['web.timeout'],
     });
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'alertrouter failed to start');
@@ -86,18 +99,32 @@ async function runDaemon(argv: readonly string[], io: CliIo): Promise<number> {
 function waitForSignals(daemon: Daemon, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     const onHup = (): void => {
-      daemon.reload().catch((err: Error) => logger.error({ err: err.message }, 'reload on SIGHUP failed; the previous configuration stays in force'));
+      // Daemon.reload logs the outcome (and the error) itself.
+      daemon.reload().catch(() => undefined);
     };
     const onStop = (signal: NodeJS.Signals): void => {
       process.off('SIGHUP', onHup);
       process.off('SIGTERM', onStop);
       process.off('SIGINT', onStop);
-      logger.info({ signal }, 'received signal, exiting gracefully');
+      // A second signal while draining ends the process at once (notifications in flight are
+      // cut off; the notification log may then send them again after a restart).
+      const again = (second: NodeJS.Signals): void => {
+        logger.warn({ signal: second }, 'received a second signal while shutting down; exiting now');
+        process.exit(1);
+      };
+      process.once('SIGTERM', again);
+      process.once('SIGINT', again);
+      logger.info({ signal }, `Received ${signal}, exiting gracefully...`);
+      const done = (status: number): void => {
+        process.off('SIGTERM', again);
+        process.off('SIGINT', again);
+        resolve(status);
+      };
       daemon.stop().then(
-        () => resolve(0),
+        () => done(0),
         (err: Error) => {
           logger.error({ err: err.message }, 'shutdown failed');
-          resolve(1);
+          done(1);
         },
       );
     };

@@ -71,7 +71,7 @@ test('reload: a bad config is refused with file, line and key, the old one keeps
   // A bad config on SIGHUP is logged and leaves the running one.
   writeFileSync(router.configFile, 'route: [');
   router.process.kill('SIGHUP');
-  await waitUntil('the failed reload to be logged', () => router.log.some((l) => /reload on SIGHUP failed/.test(l)));
+  await waitUntil('the failed reload to be logged', () => router.log.some((l) => /Loading configuration file failed/.test(l)));
   assert.match((await status(router.url)).config.original, /receiver: team-c/);
 });
 
