@@ -8,6 +8,7 @@
  *   alertrouter routes test --config.file F [--tree] [--verify.receivers=R] [<label=value>...]
  *   alertrouter template render --template.text T [...]   as amtool template render, plus sample/live data
  *   alertrouter receivers test [--alertmanager.url U] R     a test notification through a running daemon
+ *   alertrouter alert explain [--alertmanager.url U] FP     why a running daemon notifies an alert or not
  */
 import { statSync } from 'node:fs';
 import { loadConfigString } from '../config/load.js';
@@ -16,6 +17,7 @@ import { buildRouteTree } from '../dispatch/route.js';
 import { Templates } from '../template/template.js';
 import { AlertrouterError } from '../util/errors.js';
 import { checkConfigFiles } from './check-config.js';
+import { alertCommand } from './explain.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpecs } from './flags.js';
 import { receiversCommand } from './receivers.js';
 import { formatRoutesShow, parseLabelArgs, routesTest } from './routes.js';
@@ -74,6 +76,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['routes test [<labels>...]', 'Print the receivers a label set (label=value ...) is routed to.'],
   ['template render --template.text=<text>', 'Render a template against sample data, a JSON file or a live alert group.'],
   ['receivers test <receiver>', 'Send a test notification through every integration of a receiver (running daemon).'],
+  ['alert explain <fingerprint>', 'Explain how a running daemon handles an alert: routes, groups, mutes, last notifications.'],
 ];
 
 /** Runs one command line (without `node` and the script path) and resolves to its exit status. */
@@ -104,6 +107,8 @@ async function dispatch(argv: readonly string[], deps: CliDeps): Promise<number>
       return templateCommand(rest, deps);
     case 'receivers':
       return receiversCommand(rest, deps);
+    case 'alert':
+      return alertCommand(rest, deps);
     case '--help':
     case '-h':
       deps.io.stdout(rootHelp(deps));
