@@ -46,7 +46,11 @@ export interface WebServerOptions {
   readonly getConcurrency: number;
   /** --web.timeout; 0 for none. */
   readonly timeoutMs: number;
-  /** Most requests with a body read at once; default 16. */
+  /**
+   * Most requests with a body read at once; default 8. Each costs up to about three times its
+   * size while read and decoded (bytes, text, objects), so this times the API's body limit
+   * bounds what a flood of large POSTs can take.
+   */
   readonly bodyConcurrency?: number;
   /** Times --web.timeout and the close grace period (tests move it). */
   readonly clock?: Clock;
@@ -165,7 +169,7 @@ export class WebServer {
     this.logger = options.logger;
     this.webConfig = webConfig;
     this.getSlots = new Semaphore(options.getConcurrency);
-    this.bodySlots = new Semaphore(options.bodyConcurrency ?? 16);
+    this.bodySlots = new Semaphore(options.bodyConcurrency ?? 8);
     this.clock = options.clock ?? systemClock;
     const serve = (req: IncomingMessage, res: ServerResponse): void => {
       this.serve(req, res).catch((err: unknown) => {
