@@ -1,26 +1,47 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript and build better-sqlite3's native addon.
+# alertrouter as a drop-in for the prom/alertmanager image: same config path, storage path,
+# port and flags, so a compose file or Helm chart written for Alertmanager runs it unchanged.
+#
+#   docker build -t alertrouter .
+#   docker run -p 9093:9093 -v am-data:/alertmanager -v ./alertmanager.yml:/etc/alertmanager/alertmanager.yml alertrouter
+
+# Build stage: production dependencies (better-sqlite3's native addon is built here, with the
+# toolchain the runtime image does not carry) and the compiled JavaScript.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json tsconfig.json ./
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# Dependencies first, so editing the sources does not reinstall them. --ignore-scripts skips
+# `prepare` (it needs the sources); better-sqlite3's own install step runs in the rebuild.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
+COPY tsconfig.json ./
 COPY src ./src
-COPY test ./test
-COPY bench ./bench
-RUN npm ci && npm prune --omit=dev
+# Only src/ is copied, so tsc compiles only it (tests and benchmarks stay out of the image).
+RUN npx tsc -p tsconfig.json && npm prune --omit=dev
 
-# Runtime stage: compiled JavaScript and production dependencies only, as a non-root user.
+# Runtime stage: Node, the production node_modules, dist/src and time zone data (templates
+# and time intervals name zones), run as the unprivileged `node` user.
 FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tzdata \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
 WORKDIR /alertrouter
+# package.json carries "type": "module", which the compiled ES modules need.
+COPY package.json ./
 COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
-COPY package.json routes.example.yaml ./
-RUN mkdir -p /etc/alertmanager /alertmanager \
- && cp routes.example.yaml /etc/alertmanager/alertmanager.yml \
- && chown -R node:node /etc/alertmanager /alertmanager
+COPY --from=build /src/dist/src ./dist/src
+COPY routes.example.yaml /etc/alertmanager/alertmanager.yml
+RUN mkdir -p /alertmanager && chown -R node:node /etc/alertmanager /alertmanager
 USER node
+# As the Alertmanager image: relative paths given on the command line resolve in the data folder.
+WORKDIR /alertmanager
 EXPOSE 9093
 VOLUME ["/alertmanager"]
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:9093/-/healthy').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Plain HTTP on the default port; with TLS or basic auth from --web.config.file, or another
+# --web.listen-address, override it (e.g. HEALTHCHECK NONE, or a probe with credentials).
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD ["node", "-e", "fetch('http://127.0.0.1:9093/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "/alertrouter/dist/src/main.js"]
 CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]
