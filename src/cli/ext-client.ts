@@ -51,13 +51,23 @@ export function extUrl(baseUrl: string, path: string, query: ExtRequest['query']
  */
 export async function requestExt(req: ExtRequest): Promise<unknown> {
   const url = extUrl(req.baseUrl, req.path, req.query);
+  // fetch refuses URLs with credentials: send `https://user:pass@host` as basic auth instead
+  // (a daemon behind --web.config.file basic_auth_users), and keep the password out of messages.
+  const headers: Record<string, string> = req.body === undefined ? {} : { 'content-type': 'application/json' };
+  if (url.username !== '' || url.password !== '') {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    headers['authorization'] = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+    url.username = '';
+    url.password = '';
+  }
   const where = `${req.method} ${url.href}`;
   let res: Response;
   let text: string;
   try {
     res = await fetch(url, {
       method: req.method,
-      headers: req.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       signal: AbortSignal.timeout(req.timeoutMs),
     });

@@ -181,6 +181,18 @@ test('web config: TLS and basic auth in front of every endpoint — curl and amt
   assert.deepEqual((JSON.parse(query.stdout) as Array<{ labels: { alertname: string } }>).map((a) => a.labels.alertname), ['ViaTls']);
   const denied = await run(amtool, ['alert', 'query', `--alertmanager.url=${url}`]).catch((e: { code: number; stderr: string }) => e);
   assert.notEqual((denied as { code?: number }).code ?? 0, 0, 'amtool without the CA and credentials is refused');
+
+  // Our CLI: credentials in the URL, the CA through Node's NODE_EXTRA_CA_CERTS.
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: certs.caCert };
+  const fp = fingerprint({ alertname: 'ViaTls' });
+  const explained = await run(process.execPath, [ALERTROUTER_MAIN, 'alert', 'explain', `--alertmanager.url=https://ops:hunter2@${router.address}`, fp], { env });
+  assert.match(explained.stdout, new RegExp(`^alert ${fp} \\{alertname="ViaTls"\\}`));
+  const refused = await run(process.execPath, [ALERTROUTER_MAIN, 'alert', 'explain', `--alertmanager.url=https://ops:nope@${router.address}`, fp], { env }).catch(
+    (e: { code: number; stderr: string }) => e,
+  );
+  assert.equal((refused as { code: number }).code, 1);
+  assert.match((refused as { stderr: string }).stderr, /401 Unauthorized/);
+  assert.doesNotMatch((refused as { stderr: string }).stderr, /nope/, 'the password is not echoed');
 });
 
 test('web config: a bad file stops the daemon at start with the reason, as Alertmanager refuses to serve', async (t) => {
