@@ -214,6 +214,11 @@ export class WebServer {
     return this.server.address() as AddressInfo;
   }
 
+  /** Requests with bodies waiting to be read (the queue behind the body limit). */
+  get queuedBodies(): number {
+    return this.bodySlots.waiting;
+  }
+
   /**
    * Stops accepting connections, lets requests in progress finish for up to `graceMs`, then
    * closes every connection. Resolves once the server is closed.
@@ -280,9 +285,20 @@ export class WebServer {
         metrics?.getInFlightChanged(-1);
       });
     } else if (!METHODS_WITHOUT_BODY.has(method)) {
+      // A client that gives up while queued must not keep its slot once it gets one.
+      let gone = false;
+      const onGone = (): void => {
+        gone = true;
+        this.logger.debug({ method, path: (req.url ?? '').split('?')[0] }, 'client went away while its request waited to be read');
+      };
+      res.once('close', onGone);
       await this.bodySlots.acquire();
+      res.off('close', onGone);
+      if (gone) {
+        this.bodySlots.release();
+        return;
+      }
       res.once('close', () => this.bodySlots.release());
-      if (res.destroyed) return;
     }
 
     if (this.options.timeoutMs > 0) this.enforceTimeout(req, res);

@@ -260,3 +260,31 @@ test('handlerLabel: fixed names for known routes, ids folded, the rest "other", 
   ];
   for (const [path, prefix, want] of cases) assert.equal(handlerLabel(path, prefix), want, `${path} under ${prefix}`);
 });
+
+test('web server: a client that gives up while its body waits in the queue does not keep a slot', async (t) => {
+  const held: Array<() => void> = [];
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    req.resume();
+    held.push(() => res.end('done'));
+  };
+  const { url, server, log } = await start(t, { handler, extra: { bodyConcurrency: 1 } });
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise((r) => setImmediate(r));
+  };
+  const first = send(url, { method: 'POST', body: 'a' });
+  await until(() => held.length === 1);
+  // The second request waits for the slot; its client goes away meanwhile.
+  const u = new URL(url);
+  const quitter = httpRequest({ host: u.hostname, port: u.port, method: 'POST', agent: false });
+  quitter.on('error', () => undefined);
+  quitter.write('b');
+  await until(() => server.queuedBodies === 1);
+  quitter.destroy();
+  await until(() => log.some((l) => l['msg'] === 'client went away while its request waited to be read'));
+  held.shift()!();
+  assert.equal((await first).status, 200);
+  const third = send(url, { method: 'POST', body: 'c' });
+  await until(() => held.length === 1);
+  held.shift()!();
+  assert.equal((await third).status, 200, 'the slot came back');
+});
