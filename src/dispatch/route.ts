@@ -52,6 +52,8 @@ export class Route {
 
   readonly #groupBySet: ReadonlySet<string>;
   readonly #key: string;
+  /** Root only: the label names any matcher of the tree reads, and match() results by their values. */
+  readonly #routing: { readonly names: readonly string[]; readonly cache: Map<string, readonly Route[]> } | undefined;
 
   private constructor(config: RouteConfig, parent: Route | undefined, index: number) {
     const inherited: RouteOpts = parent ?? ROOT_OPTS;
@@ -78,6 +80,11 @@ export class Route {
     // Keys are read per alert on the hot path (group keys), so compute them once.
     this.#key = (parent ? parent.#key + '/' : '') + formatMatchers(this.matchers);
     this.routes = Object.freeze(config.routes.map((child, i) => new Route(child, this, i)));
+    if (parent === undefined) {
+      const names = new Set<string>();
+      this.walk((r) => r.matchers.forEach((m) => names.add(m.name)));
+      this.#routing = { names: [...names].sort(compareStrings), cache: new Map() };
+    }
     Object.freeze(this);
   }
 
@@ -109,6 +116,23 @@ export class Route {
    * this route itself when no child matched.
    */
   match(labels: Labels): Route[] {
+    const routing = this.#routing;
+    if (routing === undefined) return this.#walkMatch(labels);
+    // The answer depends only on the values of the labels the tree's matchers read (absent
+    // reads as ''), so the root remembers it by those values: alerts repeat them (service,
+    // severity, team…) while routing a 50-route tree runs dozens of matchers.
+    const key = routingKey(routing.names, labels);
+    let routes = routing.cache.get(key);
+    if (routes === undefined) {
+      routes = Object.freeze(this.#walkMatch(labels));
+      if (routing.cache.size >= ROUTING_CACHE_MAX) routing.cache.clear();
+      routing.cache.set(key, routes);
+    }
+    // A copy, so a caller may change its array without touching the cache.
+    return routes.slice();
+  }
+
+  #walkMatch(labels: Labels): Route[] {
     const out: Route[] = [];
     this.#collect(labels, out);
     return out;
@@ -154,6 +178,21 @@ export class Route {
     visit(this);
     for (const child of this.routes) child.walk(visit);
   }
+}
+
+// Bounds the root's match cache; it is cleared when full (label values that never repeat, such
+// as a matcher on `instance`, then cost one walk each as without the cache).
+const ROUTING_CACHE_MAX = 10_000;
+
+/** The values of `names` in `labels` ('' when absent) as one string that tells any two tuples apart. */
+function routingKey(names: readonly string[], labels: Labels): string {
+  if (names.length === 1) return Object.hasOwn(labels, names[0]!) ? labels[names[0]!]! : '';
+  let key = '';
+  for (const name of names) {
+    const value = Object.hasOwn(labels, name) ? labels[name]! : '';
+    key += value.length + ':' + value;
+  }
+  return key;
 }
 
 /** Builds the routing tree from the root route's config; inherits options as Alertmanager does. */
