@@ -115,7 +115,7 @@ async function dispatch(argv: readonly string[], deps: CliDeps): Promise<number>
       return 0;
   }
   if (first !== undefined && !first.startsWith('-')) {
-    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config, routes, template or receivers; run with --help)`);
+    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config, routes, template, receivers or alert; run with --help)`);
   }
   if (deps.daemon) return deps.daemon.run(argv, deps.io);
   throw new CliError('the daemon is not available yet in this build: name a subcommand (check-config, routes); see --help');
