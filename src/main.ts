@@ -3,6 +3,8 @@
  * The `alertrouter` executable: hands the command line to the CLI and exits with its status.
  * Everything else lives in cli/run.ts (commands) and, for the daemon, app.ts.
  */
+// First, before any other module loads: see util/heap-tuning.ts.
+import './util/heap-tuning-startup.js';
 import { loadConfigFile } from './config/load.js';
 import { text } from 'node:stream/consumers';
 import { runCli, type DaemonEntry } from './cli/run.js';
