@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { AlertrouterError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
-import { createV2Router } from './v2/routes.js';
+import { createV2Router, postAlertsFastPath } from './v2/routes.js';
 
 export interface ApiAppOptions {
   /** `--web.route-prefix` as normalised by resolveWebUrls: `/` or `/path` without trailing slash. */
@@ -98,11 +98,13 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
   app.set('case sensitive routing', true);
   app.set('query parser', 'simple');
 
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Alert ingest first, ahead of the routers (the hot path; see postAlertsFastPath).
+  const prefix = options.routePrefix === '/' ? '' : options.routePrefix;
+  app.use(postAlertsFastPath(deps, { path: `${prefix}/api/v2/alerts`, maxBodyBytes }));
+
   const web = express.Router({ caseSensitive: true });
-  web.use(
-    '/api/v2',
-    createV2Router(deps, { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, extend: options.extendV2 }),
-  );
+  web.use('/api/v2', createV2Router(deps, { maxBodyBytes, extend: options.extendV2 }));
   web.all(/^\/api\/v1\/(?:status|receivers|alerts|silences|silence\/[^/]+)$/, (req, res) => {
     logger.warn({ path: req.path, method: req.method }, 'v1 API received a request on a removed endpoint');
     res.status(410).type('application/json').send(V1_GONE + '\n');
