@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.js';
+import { LabelValuesMap } from '../labels/label-values-map.js';
 import { compareStrings, fingerprint, type Labels } from '../labels/labels.js';
 import type { Stage } from '../pipeline/stage.js';
 import type { AlertStoreListener } from '../store/alerts.js';
@@ -17,18 +18,41 @@ import { compareLabelSets } from './order.js';
 import type { Route } from './route.js';
 
 /**
- * Tells the aggregation groups of one route apart: the alert's fingerprint when the route groups
- * by every label (the group labels are then the alert's labels), else the group_by values, each
- * length-prefixed ('!' when absent), which is cheaper per alert than building the group label
- * set and hashing it.
+ * One route's aggregation groups, found by an alert's group labels: by its group_by values
+ * (nested Maps, no key string built per alert), or by its fingerprint when the route groups by
+ * every label (the group labels are then the alert's labels).
  */
-function groupId(route: Route, labels: Labels, labelsFingerprint?: string): string {
-  if (route.groupByAll) return labelsFingerprint ?? fingerprint(labels);
-  let id = '';
-  for (const name of route.groupBy) {
-    id += Object.hasOwn(labels, name) ? labels[name]!.length + ':' + labels[name]! : '!';
+class RouteGroups {
+  readonly #byValues: LabelValuesMap<AggregationGroup> | undefined;
+  readonly #byFingerprint: Map<string, AggregationGroup> | undefined;
+
+  constructor(route: Route) {
+    if (route.groupByAll) this.#byFingerprint = new Map();
+    else this.#byValues = new LabelValuesMap(route.groupBy, { absentAs: undefined });
   }
-  return id;
+
+  /** The group of an alert with these labels; `labelsFingerprint` saves hashing them again. */
+  get(labels: Labels, labelsFingerprint?: string): AggregationGroup | undefined {
+    return this.#byValues ? this.#byValues.get(labels) : this.#byFingerprint!.get(labelsFingerprint ?? fingerprint(labels));
+  }
+
+  set(group: AggregationGroup, labelsFingerprint?: string): void {
+    if (this.#byValues) this.#byValues.set(group.labels, group);
+    else this.#byFingerprint!.set(labelsFingerprint ?? fingerprint(group.labels), group);
+  }
+
+  delete(group: AggregationGroup): void {
+    if (this.#byValues) this.#byValues.delete(group.labels);
+    else this.#byFingerprint!.delete(fingerprint(group.labels));
+  }
+
+  get size(): number {
+    return this.#byValues ? this.#byValues.size : this.#byFingerprint!.size;
+  }
+
+  values(): IterableIterator<AggregationGroup> {
+    return this.#byValues ? this.#byValues.values() : this.#byFingerprint!.values();
+  }
 }
 
 /** The part of AlertStore the dispatcher reads. */
@@ -76,8 +100,8 @@ export class Dispatcher {
   private readonly stage: Stage;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  /** Route → groupId → group. Routes are told apart by identity, as their keys may repeat. */
-  private readonly groupsByRoute = new Map<Route, Map<string, AggregationGroup>>();
+  /** Route → its groups. Routes are told apart by identity, as their keys may repeat. */
+  private readonly groupsByRoute = new Map<Route, RouteGroups>();
   private groupCount = 0;
   private unsubscribe: (() => void) | undefined;
 
@@ -137,7 +161,7 @@ export class Dispatcher {
 
   /** The group of `route` an alert with these labels belongs to, if it exists now. */
   groupOf(route: Route, labels: Labels): AlertGroupView | undefined {
-    const group = this.groupsByRoute.get(route)?.get(groupId(route, labels));
+    const group = this.groupsByRoute.get(route)?.get(labels);
     return group && view(group);
   }
 
@@ -164,11 +188,10 @@ export class Dispatcher {
   private insert(alert: Alert, route: Route): void {
     let groups = this.groupsByRoute.get(route);
     if (!groups) {
-      groups = new Map();
+      groups = new RouteGroups(route);
       this.groupsByRoute.set(route, groups);
     }
-    const id = groupId(route, alert.labels, alert.fingerprint);
-    let group = groups.get(id);
+    let group = groups.get(alert.labels, alert.fingerprint);
     if (!group) {
       group = new AggregationGroup({
         route,
@@ -176,19 +199,19 @@ export class Dispatcher {
         clock: this.clock,
         stage: this.stage,
         logger: this.logger,
-        onEmpty: (g) => this.remove(g, id),
+        onEmpty: (g) => this.remove(g),
       });
-      groups.set(id, group);
+      groups.set(group, alert.fingerprint);
       this.groupCount++;
     }
     group.insert(alert);
   }
 
-  private remove(group: AggregationGroup, id: string): void {
+  private remove(group: AggregationGroup): void {
     const groups = this.groupsByRoute.get(group.route);
-    if (groups?.get(id) !== group) return;
+    if (groups?.get(group.labels) !== group) return;
     group.stop();
-    groups.delete(id);
+    groups.delete(group);
     if (groups.size === 0) this.groupsByRoute.delete(group.route);
     this.groupCount--;
   }

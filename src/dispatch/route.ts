@@ -9,6 +9,7 @@
  */
 import type { RouteConfig } from '../config/types.js';
 import { compareStrings, formatLabels, type Labels } from '../labels/labels.js';
+import { LabelValuesMap } from '../labels/label-values-map.js';
 import { compareMatchers, formatMatchers, matchesAll, type Matcher } from '../labels/matcher.js';
 
 /** Alertmanager's DefaultRouteOpts: what the root route inherits from. */
@@ -52,8 +53,8 @@ export class Route {
 
   readonly #groupBySet: ReadonlySet<string>;
   readonly #key: string;
-  /** Root only: the label names any matcher of the tree reads, and match() results by their values. */
-  readonly #routing: { readonly names: readonly string[]; readonly cache: Map<string, readonly Route[]> } | undefined;
+  /** Root only: match() results by the values of the label names any matcher of the tree reads. */
+  readonly #matchCache: LabelValuesMap<readonly Route[]> | undefined;
 
   private constructor(config: RouteConfig, parent: Route | undefined, index: number) {
     const inherited: RouteOpts = parent ?? ROOT_OPTS;
@@ -83,7 +84,7 @@ export class Route {
     if (parent === undefined) {
       const names = new Set<string>();
       this.walk((r) => r.matchers.forEach((m) => names.add(m.name)));
-      this.#routing = { names: [...names].sort(compareStrings), cache: new Map() };
+      this.#matchCache = new LabelValuesMap([...names].sort(compareStrings), { absentAs: '' });
     }
     Object.freeze(this);
   }
@@ -116,17 +117,16 @@ export class Route {
    * this route itself when no child matched.
    */
   match(labels: Labels): Route[] {
-    const routing = this.#routing;
-    if (routing === undefined) return this.#walkMatch(labels);
+    const cache = this.#matchCache;
+    if (cache === undefined) return this.#walkMatch(labels);
     // The answer depends only on the values of the labels the tree's matchers read (absent
     // reads as ''), so the root remembers it by those values: alerts repeat them (service,
     // severity, team…) while routing a 50-route tree runs dozens of matchers.
-    const key = routingKey(routing.names, labels);
-    let routes = routing.cache.get(key);
+    let routes = cache.get(labels);
     if (routes === undefined) {
       routes = Object.freeze(this.#walkMatch(labels));
-      if (routing.cache.size >= ROUTING_CACHE_MAX) routing.cache.clear();
-      routing.cache.set(key, routes);
+      if (cache.size >= ROUTING_CACHE_MAX) cache.clear();
+      cache.set(labels, routes);
     }
     // A copy, so a caller may change its array without touching the cache.
     return routes.slice();
@@ -183,17 +183,6 @@ export class Route {
 // Bounds the root's match cache; it is cleared when full (label values that never repeat, such
 // as a matcher on `instance`, then cost one walk each as without the cache).
 const ROUTING_CACHE_MAX = 10_000;
-
-/** The values of `names` in `labels` ('' when absent) as one string that tells any two tuples apart. */
-function routingKey(names: readonly string[], labels: Labels): string {
-  if (names.length === 1) return Object.hasOwn(labels, names[0]!) ? labels[names[0]!]! : '';
-  let key = '';
-  for (const name of names) {
-    const value = Object.hasOwn(labels, name) ? labels[name]! : '';
-    key += value.length + ':' + value;
-  }
-  return key;
-}
 
 /** Builds the routing tree from the root route's config; inherits options as Alertmanager does. */
 export function buildRouteTree(root: RouteConfig): Route {
