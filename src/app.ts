@@ -267,7 +267,7 @@ export class Daemon {
     const g = this.generation;
     const alert = this.store.get(fingerprint);
     // As the API does before showing a status: ask the muters so it is current.
-    if (alert) this.refreshStatus(alert.labels);
+    if (alert) this.refreshStatus(alert);
     return explainAlert(fingerprint, {
       nowMs: this.clock.nowMs(),
       alert: (fp) => this.store.get(fp),
@@ -284,9 +284,9 @@ export class Daemon {
     });
   }
 
-  private refreshStatus(labels: Alert['labels']): void {
-    this.generation.inhibitor.mutes(labels);
-    this.silenceMuter.mutes(labels);
+  private refreshStatus(alert: Alert): void {
+    this.generation.inhibitor.mutes(alert.labels, alert.fingerprint);
+    this.silenceMuter.mutes(alert.labels, alert.fingerprint);
   }
 
   // What the gauges of /metrics read when scraped.
@@ -388,7 +388,7 @@ export class Daemon {
       receiversFor: (labels) => this.generation.route.match(labels).map((r) => r.receiver),
       groups: () => this.generation.dispatcher.groups(),
       // As Alertmanager's API: ask the muters again so the status shown is current.
-      refreshStatus: (alert) => this.refreshStatus(alert.labels),
+      refreshStatus: (alert) => this.refreshStatus(alert),
       alertsReceived: (counts) => this.metrics.alertsReceived(counts),
       reload: () => this.reload(),
       versionInfo,

@@ -138,8 +138,8 @@ export class Inhibitor implements Muter {
     for (const alert of options.alerts.list()) this.offer(alert);
   }
 
-  mutes(labels: Labels): boolean {
-    const fp = fingerprint(labels);
+  mutes(labels: Labels, labelsFingerprint?: string): boolean {
+    const fp = labelsFingerprint ?? fingerprint(labels);
     const nowMs = this.clock.nowMs();
     for (const sources of this.rules) {
       const inhibiting = inhibitingSources(sources.rule, { labels, sources, nowMs });

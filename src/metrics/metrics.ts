@@ -315,7 +315,7 @@ export class DaemonMetrics {
 
   /** The silencing muter with its queries counted and timed (alertmanager_silences_query*). */
   instrumentSilencer(muter: Muter): Muter {
-    return { mutes: (labels) => countQuery(this.silences, () => muter.mutes(labels)) };
+    return { mutes: (labels, fp) => countQuery(this.silences, () => muter.mutes(labels, fp)) };
   }
 
   /** Times a garbage collection of the notification log or the silences. */

@@ -57,8 +57,8 @@ export function timeMuteStage(intervals: TimeIntervals): Stage {
  */
 export function markActive(marker: AlertMarker): Muter {
   return {
-    mutes(labels: Labels) {
-      marker.setSilenced(fingerprint(labels), { activeIds: [], pendingIds: [], version: 0 });
+    mutes(labels: Labels, fp?: string) {
+      marker.setSilenced(fp ?? fingerprint(labels), { activeIds: [], pendingIds: [], version: 0 });
       return false;
     },
   };

@@ -15,8 +15,11 @@ export interface Stage {
 
 /** Decides whether notifications for a label set are held back (silences, inhibition). */
 export interface Muter {
-  /** True when the label set is muted; implementations may update the AlertMarker as they decide. */
-  mutes(labels: Labels): boolean;
+  /**
+   * True when the label set is muted; implementations may update the AlertMarker as they decide.
+   * `fingerprint`, the labels' fingerprint when the caller has it, spares hashing them again.
+   */
+  mutes(labels: Labels, fingerprint?: string): boolean;
 }
 
 /** One or more integrations of a fanout failed; `errors` holds each failure. */
@@ -81,7 +84,7 @@ export function byReceiver(stages: ReadonlyMap<string, Stage>): Stage {
 export function muteStage(muter: Muter): Stage {
   return {
     async exec(_ctx, alerts) {
-      return alerts.filter((a) => !muter.mutes(a.labels));
+      return alerts.filter((a) => !muter.mutes(a.labels, a.fingerprint));
     },
   };
 }

@@ -29,8 +29,8 @@ export interface SilencerOptions {
 export function silencer(options: SilencerOptions): Muter {
   const { silences, marker, clock } = options;
   return {
-    mutes(labels: Labels): boolean {
-      const fp = fingerprint(labels);
+    mutes(labels: Labels, labelsFingerprint?: string): boolean {
+      const fp = labelsFingerprint ?? fingerprint(labels);
       const match = silences.match(labels, { nowMs: clock.nowMs(), fingerprint: fp });
       marker.setSilenced(fp, match);
       return match.activeIds.length > 0;
