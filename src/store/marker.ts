@@ -26,42 +26,82 @@ export interface SilenceMark {
   readonly version: number;
 }
 
-interface MutableStatus {
-  state: AlertState;
-  silencedBy: readonly string[];
-  inhibitedBy: readonly string[];
-  pendingSilences: readonly string[];
-  silencesVersion: number;
+/** What is kept per marked alert. Immutable: a change stores a new one. */
+interface Entry extends AlertStatus {
+  readonly pendingSilences: readonly string[];
+  readonly silencesVersion: number;
 }
 
-const UNPROCESSED: AlertStatus = Object.freeze({ state: 'unprocessed', silencedBy: [], inhibitedBy: [] });
+const NONE: readonly string[] = Object.freeze([]);
+const UNPROCESSED: AlertStatus = Object.freeze({ state: 'unprocessed', silencedBy: NONE, inhibitedBy: NONE });
+const ACTIVE: AlertStatus = Object.freeze({ state: 'active', silencedBy: NONE, inhibitedBy: NONE });
+
+// Nearly every alert is marked active with empty lists: those share one entry per silences
+// version, so marking 100k alerts costs a Map entry each rather than an object and three arrays.
+const ACTIVE_ENTRIES_MAX = 64;
+const activeEntries = new Map<number, Entry>();
+
+function activeEntry(silencesVersion: number): Entry {
+  let e = activeEntries.get(silencesVersion);
+  if (e === undefined) {
+    e = Object.freeze({ state: 'active', silencedBy: NONE, inhibitedBy: NONE, pendingSilences: NONE, silencesVersion });
+    if (activeEntries.size >= ACTIVE_ENTRIES_MAX) activeEntries.clear();
+    activeEntries.set(silencesVersion, e);
+  }
+  return e;
+}
+
+function copyOf(ids: readonly string[]): readonly string[] {
+  return ids.length === 0 ? NONE : Object.freeze([...ids]);
+}
+
+function entryOf(fields: Omit<Entry, 'state'>): Entry {
+  if (fields.silencedBy.length === 0 && fields.inhibitedBy.length === 0 && fields.pendingSilences.length === 0) {
+    return activeEntry(fields.silencesVersion);
+  }
+  const state: AlertState = fields.silencedBy.length === 0 && fields.inhibitedBy.length === 0 ? 'active' : 'suppressed';
+  return Object.freeze({ state, ...fields });
+}
 
 export class AlertMarker {
-  private readonly byFingerprint = new Map<string, MutableStatus>();
+  private readonly byFingerprint = new Map<string, Entry>();
 
   /**
    * Replaces the silences an alert is silenced by (the complete set). The alert becomes
    * active when neither silences nor inhibiting alerts remain, suppressed otherwise.
    */
   setSilenced(fingerprint: string, mark: SilenceMark): void {
-    const s = this.entry(fingerprint);
-    s.silencedBy = [...mark.activeIds];
-    s.pendingSilences = [...mark.pendingIds];
-    s.silencesVersion = mark.version;
-    s.state = stateOf(s);
+    const old = this.byFingerprint.get(fingerprint);
+    this.byFingerprint.set(
+      fingerprint,
+      entryOf({
+        silencedBy: copyOf(mark.activeIds),
+        inhibitedBy: old?.inhibitedBy ?? NONE,
+        pendingSilences: copyOf(mark.pendingIds),
+        silencesVersion: mark.version,
+      }),
+    );
   }
 
   /** Replaces the inhibiting alerts' fingerprints; empty means no longer inhibited. */
   setInhibited(fingerprint: string, inhibitedBy: readonly string[]): void {
-    const s = this.entry(fingerprint);
-    s.inhibitedBy = [...inhibitedBy];
-    s.state = stateOf(s);
+    const old = this.byFingerprint.get(fingerprint);
+    this.byFingerprint.set(
+      fingerprint,
+      entryOf({
+        silencedBy: old?.silencedBy ?? NONE,
+        inhibitedBy: copyOf(inhibitedBy),
+        pendingSilences: old?.pendingSilences ?? NONE,
+        silencesVersion: old?.silencesVersion ?? 0,
+      }),
+    );
   }
 
   /** The alert's status; an alert never marked is `unprocessed` with empty lists. */
   status(fingerprint: string): AlertStatus {
     const s = this.byFingerprint.get(fingerprint);
     if (!s) return UNPROCESSED;
+    if (s.state === 'active' && s.inhibitedBy.length === 0) return ACTIVE;
     return { state: s.state, silencedBy: s.silencedBy, inhibitedBy: s.inhibitedBy };
   }
 
@@ -84,17 +124,4 @@ export class AlertMarker {
     for (const s of this.byFingerprint.values()) if (states.includes(s.state)) n++;
     return n;
   }
-
-  private entry(fingerprint: string): MutableStatus {
-    let s = this.byFingerprint.get(fingerprint);
-    if (!s) {
-      s = { state: 'active', silencedBy: [], inhibitedBy: [], pendingSilences: [], silencesVersion: 0 };
-      this.byFingerprint.set(fingerprint, s);
-    }
-    return s;
-  }
-}
-
-function stateOf(s: MutableStatus): AlertState {
-  return s.silencedBy.length === 0 && s.inhibitedBy.length === 0 ? 'active' : 'suppressed';
 }
