@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { newAlert, type Alert } from '../../alert/alert.js';
 import { fingerprint, sortedLabelNames, type Labels } from '../../labels/labels.js';
+import { intern } from '../../labels/intern.js';
 import { isValidLabelName } from '../../labels/matcher.js';
 import { formatApiTime, GO_ZERO_TIME_MS } from '../../util/gotime.js';
 import { ApiError } from '../errors.js';
@@ -147,6 +148,7 @@ function decodeCommonBody(raw: unknown, text: string): PostableAlert[] | undefin
     if (labels === undefined) return undefined;
     const annotations = fields.annotations === undefined || fields.annotations === null ? NO_ANNOTATIONS : stringRecord(fields.annotations);
     if (annotations === undefined) return undefined;
+
     const startsAtMs = commonTime(fields.startsAt);
     const endsAtMs = commonTime(fields.endsAt);
     if (startsAtMs === null || endsAtMs === null) return undefined;
@@ -156,7 +158,7 @@ function decodeCommonBody(raw: unknown, text: string): PostableAlert[] | undefin
       // Senders repeat one URL across a batch: check each distinct one once.
       if (url !== lastUri && !isRequestUri(url)) return undefined;
       lastUri = url;
-      generatorURL = url;
+      generatorURL = intern(url);
     } else if (url !== undefined && url !== null) {
       return undefined;
     }
