@@ -3,7 +3,8 @@
  * request path: saves and deletes are coalesced by fingerprint (the latest wins) and handed,
  * every `flushIntervalMs` or once `maxPending` pile up, as one batch to a worker thread that
  * commits it in one transaction. A killed process loses at most the changes of the last
- * interval or two; their senders re-send them on their next evaluation anyway.
+ * interval or two (more while the CPU is saturated: the writer runs at a lower priority, see
+ * sqlite-writer.ts); their senders re-send them on their next evaluation anyway.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
