@@ -174,6 +174,7 @@ export class Daemon {
     try {
       const persistence = new SqliteAlertPersistence({ path: join(options.storagePath, 'alerts.db'), clock, logger: options.logger });
       opened.push(persistence);
+      persistence.startWriter();
       const nflog = new SqliteNotificationLog({ path: join(options.storagePath, 'nflog.db'), retentionMs: options.retentionMs });
       opened.push(nflog);
       const silences = new SilenceRepository(join(options.storagePath, 'silences.db'));

@@ -94,6 +94,16 @@ export class SqliteAlertPersistence implements AlertPersistence {
     return [...alerts.values()];
   }
 
+  /**
+   * Starts the writer thread now rather than at the first write. A starting worker re-applies
+   * the process's V8 flags (util/heap-tuning.ts), so the daemon starts it while idle, not in the
+   * middle of its first burst of alerts.
+   */
+  startWriter(): void {
+    this.ensureOpen();
+    this.writer();
+  }
+
   /** Number of changes not yet handed to the writer. */
   get pendingCount(): number {
     return this.pending.size;
