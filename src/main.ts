@@ -3,12 +3,16 @@
  * The `alertrouter` executable: hands the command line to the CLI and exits with its status.
  * Everything else lives in cli/run.ts (commands) and, for the daemon, app.ts.
  */
-// First, before any other module loads: see util/heap-tuning.ts.
-import './util/heap-tuning-startup.js';
-import { loadConfigFile } from './config/load.js';
-import { text } from 'node:stream/consumers';
-import { runCli, type DaemonEntry } from './cli/run.js';
-import { daemonEntry } from './cli/daemon.js';
+import type { DaemonEntry } from './cli/run.js';
+import { pinYoungGeneration } from './util/heap-tuning.js';
+
+// Before the rest of the program loads, which is imported dynamically below: compiling it alone
+// would grow V8's young generation for good (see util/heap-tuning.ts).
+pinYoungGeneration();
+const { loadConfigFile } = await import('./config/load.js');
+const { text } = await import('node:stream/consumers');
+const { runCli } = await import('./cli/run.js');
+const { daemonEntry } = await import('./cli/daemon.js');
 
 // ─── DAEMON HOOK ────────────────────────────────────────────────────────────────────────────
 // Set this to the daemon's entry (its flag specs and run function) to start it when no

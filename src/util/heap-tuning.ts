@@ -1,6 +1,6 @@
 /**
  * Keeps V8's young generation at its initial size instead of letting it grow to two 16 MiB
- * semi-spaces (the daemon's default, applied by heap-tuning-startup.ts).
+ * semi-spaces (the daemon's default: main.ts calls it before loading the rest).
  *
  * Why: V8 grows the young generation under allocation pressure (module loading is enough) and
  * shrinks it only after ~5 s of low allocation, at a later GC; both semi-spaces stay resident.

@@ -13,8 +13,9 @@ const SRC = new URL('../../src/', import.meta.url).href;
 
 // Prints the young generation's size in MiB after retaining ~100 MiB of small objects.
 const CHILD = `
-import '${SRC}util/heap-tuning-startup.ts';
 import { getHeapSpaceStatistics } from 'node:v8';
+const { pinYoungGeneration } = await import('${SRC}util/heap-tuning.ts');
+pinYoungGeneration();
 const { startModuleWorker } = await import('${SRC}util/worker.ts');
 if (process.env.WITH_WORKER) {
   // A plain JavaScript worker, as the compiled daemon starts (under tsx a worker registers
