@@ -54,7 +54,7 @@ export class Route {
   readonly #groupBySet: ReadonlySet<string>;
   readonly #key: string;
   /** Root only: match() results by the values of the label names any matcher of the tree reads. */
-  readonly #matchCache: LabelValuesMap<readonly Route[]> | undefined;
+  readonly #matchCache: MatchCache | undefined;
 
   private constructor(config: RouteConfig, parent: Route | undefined, index: number) {
     const inherited: RouteOpts = parent ?? ROOT_OPTS;
@@ -84,7 +84,7 @@ export class Route {
     if (parent === undefined) {
       const names = new Set<string>();
       this.walk((r) => r.matchers.forEach((m) => names.add(m.name)));
-      this.#matchCache = new LabelValuesMap([...names].sort(compareStrings), { absentAs: '' });
+      this.#matchCache = { map: new LabelValuesMap([...names].sort(compareStrings), { absentAs: '' }), hits: 0, misses: 0, pausedFor: 0 };
     }
     Object.freeze(this);
   }
@@ -119,14 +119,30 @@ export class Route {
   match(labels: Labels): Route[] {
     const cache = this.#matchCache;
     if (cache === undefined) return this.#walkMatch(labels);
+    if (cache.pausedFor > 0) {
+      cache.pausedFor--;
+      return this.#walkMatch(labels);
+    }
     // The answer depends only on the values of the labels the tree's matchers read (absent
     // reads as ''), so the root remembers it by those values: alerts repeat them (service,
     // severity, team…) while routing a 50-route tree runs dozens of matchers.
-    let routes = cache.get(labels);
-    if (routes === undefined) {
+    let routes = cache.map.get(labels);
+    if (routes !== undefined) {
+      cache.hits++;
+    } else {
       routes = Object.freeze(this.#walkMatch(labels));
-      if (cache.size >= ROUTING_CACHE_MAX) cache.clear();
-      cache.set(labels, routes);
+      if (++cache.misses >= ROUTING_CACHE_CHECK_EVERY) {
+        // When most recent lookups missed, the values read do not repeat (say, a matcher on
+        // `instance`): remembering costs more than walking, so walk for a while, then try again.
+        if (cache.hits < cache.misses) {
+          cache.pausedFor = ROUTING_CACHE_PAUSE;
+          cache.map.clear();
+        }
+        cache.hits = 0;
+        cache.misses = 0;
+      }
+      if (cache.map.size >= ROUTING_CACHE_MAX) cache.map.clear();
+      cache.map.set(labels, routes);
     }
     // A copy, so a caller may change its array without touching the cache.
     return routes.slice();
@@ -180,9 +196,20 @@ export class Route {
   }
 }
 
-// Bounds the root's match cache; it is cleared when full (label values that never repeat, such
-// as a matcher on `instance`, then cost one walk each as without the cache).
+/** The root's match() results by label values, and how well they are reused. */
+interface MatchCache {
+  readonly map: LabelValuesMap<readonly Route[]>;
+  hits: number;
+  misses: number;
+  /** Lookups left that skip the cache (after it filled up with answers never reused). */
+  pausedFor: number;
+}
+
+// Bounds the root's match cache; it is cleared when full.
 const ROUTING_CACHE_MAX = 10_000;
+// Every this many misses the hit rate is checked; a poor one pauses the cache this many lookups.
+const ROUTING_CACHE_CHECK_EVERY = 1024;
+const ROUTING_CACHE_PAUSE = 100_000;
 
 /** Builds the routing tree from the root route's config; inherits options as Alertmanager does. */
 export function buildRouteTree(root: RouteConfig): Route {

@@ -55,6 +55,28 @@ describe('route: match results remembered by the root', () => {
     }
   });
 
+  test('stay right when values never repeat (the cache pauses itself) and when they repeat again', () => {
+    const root = buildRouteTree(
+      route({
+        receiver: 'default',
+        routes: [
+          route({ receiver: 'odd', matchers: '{instance=~".*[13579]"}' }),
+          route({ receiver: 'team-a', matchers: '{team="a"}', continue: true }),
+          route({ receiver: 'even', matchers: '{instance=~".*[02468]"}' }),
+        ],
+      }),
+    );
+    for (let i = 0; i < 5000; i++) {
+      const labels = { instance: `host-${i}`, team: i % 3 === 0 ? 'a' : 'b' };
+      assert.deepEqual(root.match(labels), walk(root, labels), JSON.stringify(labels));
+    }
+    for (let i = 0; i < 200_000; i++) {
+      const labels = { instance: `host-${i % 4}`, team: i % 3 === 0 ? 'a' : 'b' };
+      if (i % 997 === 0) assert.deepEqual(root.match(labels), walk(root, labels), JSON.stringify(labels));
+      else root.match(labels);
+    }
+  });
+
   test('an absent label and an empty one route alike; labels no matcher reads do not matter', () => {
     const root = buildRouteTree(
       route({ receiver: 'default', routes: [route({ receiver: 'no-team', matchers: '{team=""}' }), route({ receiver: 'team', matchers: '{team=~".+"}' })] }),
