@@ -3,7 +3,6 @@
  * The `alertrouter` executable: hands the command line to the CLI and exits with its status.
  * Everything else lives in cli/run.ts (commands) and, for the daemon, app.ts.
  */
-import type { DaemonEntry } from './cli/run.js';
 import { pinYoungGeneration } from './util/heap-tuning.js';
 
 // Before the rest of the program loads, which is imported dynamically below: compiling it alone
@@ -14,12 +13,6 @@ const { text } = await import('node:stream/consumers');
 const { runCli } = await import('./cli/run.js');
 const { daemonEntry } = await import('./cli/daemon.js');
 
-// ─── DAEMON HOOK ────────────────────────────────────────────────────────────────────────────
-// Set this to the daemon's entry (its flag specs and run function) to start it when no
-// subcommand is named. While undefined, `alertrouter` without a subcommand exits 1 saying so.
-const daemon: DaemonEntry | undefined = daemonEntry;
-// ────────────────────────────────────────────────────────────────────────────────────────────
-
 const status = await runCli(process.argv.slice(2), {
   io: {
     stdout: (text) => process.stdout.write(text),
@@ -27,7 +20,7 @@ const status = await runCli(process.argv.slice(2), {
     stdinIsTTY: process.stdin.isTTY === true,
     readStdin: () => text(process.stdin),
   },
-  daemon,
+  daemon: daemonEntry,
   loadConfigFile,
 });
 // Let pending stdout writes drain (a pipe may be slow) rather than calling process.exit().
