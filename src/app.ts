@@ -45,6 +45,7 @@ import { systemClock, type Clock } from './util/clock.js';
 import { AlertrouterError } from './util/errors.js';
 import { every } from './util/every.js';
 import { WebServer } from './web/server.js';
+import { decodePostedBody } from './api/v2/postable.js';
 
 export const VERSION = '0.1.0';
 /** The Alertmanager release whose configuration, API and behaviour alertrouter follows. */
@@ -172,7 +173,12 @@ export class Daemon {
     const opened: Array<{ close(): unknown }> = [];
     let daemon: Daemon;
     try {
-      const persistence = new SqliteAlertPersistence({ path: join(options.storagePath, 'alerts.db'), clock, logger: options.logger });
+      const persistence = new SqliteAlertPersistence({
+        path: join(options.storagePath, 'alerts.db'),
+        clock,
+        logger: options.logger,
+        decodeBody: decodePostedBody,
+      });
       opened.push(persistence);
       persistence.startWriter();
       const nflog = new SqliteNotificationLog({ path: join(options.storagePath, 'nflog.db'), retentionMs: options.retentionMs });

@@ -6,11 +6,15 @@
 import type { Alert } from '../alert/alert.js';
 import type { Labels } from '../labels/labels.js';
 import type { Clock } from '../util/clock.js';
+import type { PostedBody } from '../store/journal.js';
 
 /** The alert store as the API uses it (store/alerts.ts AlertStore). */
 export interface ApiAlertStore {
-  /** Merges and stores validated alerts (Alertmanager's rules for an alert already held). */
-  put(alerts: readonly Alert[]): void | Promise<void>;
+  /**
+   * Merges and stores validated alerts (Alertmanager's rules for an alert already held);
+   * `posted` is the body they were decoded from at `posted.nowMs` (persistence records it).
+   */
+  put(alerts: readonly Alert[], options?: { readonly posted?: PostedBody }): void | Promise<void>;
   /** Every alert held, resolved ones not yet garbage-collected included. */
   list(): Iterable<Alert>;
 }

@@ -9,6 +9,7 @@
 import { isResolved, type Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
 import { every } from '../util/every.js';
+import type { PostedBody } from './journal.js';
 import type { AlertMarker } from './marker.js';
 import { combineOnPut } from './merge.js';
 
@@ -16,6 +17,13 @@ import { combineOnPut } from './merge.js';
 export interface AlertPersistence {
   /** Records these alerts (replacing earlier versions with the same fingerprint). */
   saveBatch(alerts: readonly Alert[]): void;
+  /**
+   * Records a put of the alerts decoded from a POST body instead of the alerts it stored
+   * (far cheaper for the caller); when absent, the stored alerts are saved.
+   */
+  recordPost?(posted: PostedBody): void;
+  /** Tells the persistence where to read the held alerts from when it writes a snapshot. */
+  attachSnapshotSource?(source: () => readonly Alert[]): void;
   /** Forgets the alerts with these fingerprints. */
   deleteBatch(fingerprints: readonly string[]): void;
   /** Every alert recorded and not deleted, in no particular order. */
@@ -58,24 +66,30 @@ export class AlertStore {
     this.marker = options.marker;
     this.persistence = options.persistence;
     for (const alert of this.persistence?.loadAll() ?? []) this.alerts.set(alert.fingerprint, alert);
+    this.persistence?.attachSnapshotSource?.(() => this.list());
   }
 
   /**
    * Stores the alerts, merging each with the one held under its fingerprint by
-   * Alertmanager's rules, and tells subscribers about each stored result.
+   * Alertmanager's rules at `options.nowMs` (default: the clock's now), and tells subscribers
+   * about each stored result. With `options.posted` — the POST body the alerts were decoded
+   * from at that time, which must decode to exactly these alerts — persistence records the
+   * body rather than the stored alerts.
    */
-  put(alerts: readonly Alert[]): void {
+  put(alerts: readonly Alert[], options: { readonly nowMs?: number; readonly posted?: PostedBody } = {}): void {
     if (alerts.length === 0) return;
-    const nowMs = this.clock.nowMs();
-    const stored: Alert[] = [];
+    const nowMs = options.posted?.nowMs ?? options.nowMs ?? this.clock.nowMs();
+    const recordPost = options.posted && this.persistence?.recordPost ? this.persistence : undefined;
+    const stored: Alert[] | undefined = recordPost ? undefined : [];
     for (const incoming of alerts) {
       const held = this.alerts.get(incoming.fingerprint);
       const alert = held ? combineOnPut(held, incoming, nowMs) : incoming;
       this.alerts.set(alert.fingerprint, alert);
-      stored.push(alert);
+      stored?.push(alert);
       for (const l of this.listeners) l.onPut?.(alert);
     }
-    this.persistence?.saveBatch(stored);
+    if (recordPost) recordPost.recordPost!(options.posted!);
+    else this.persistence?.saveBatch(stored!);
   }
 
   /** The alert held under `fingerprint`, if any. */

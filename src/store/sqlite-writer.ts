@@ -1,17 +1,28 @@
 /**
- * Worker thread that writes the alert persistence's batches, so that JSON encoding and
- * SQLite's few microseconds per row are not spent on the thread that serves the API.
- * Protocol: receives { id, batch } and answers { id, error? } once committed; receives
- * { close: true }, closes the database and answers { closed: true }.
+ * Worker thread that writes the alert persistence's journal and snapshots, so that SQLite's
+ * work and the JSON encoding of snapshots are not spent on the thread that serves the API.
+ * Protocol, answered in the order received:
+ *   { id, entries }                      append → { id, error? } once committed
+ *   { id, snapshot: 'begin' }            start a snapshot → { id, error? }
+ *   { id, snapshot: 'add', alerts }      add to it → { id, error? }
+ *   { id, snapshot: 'finish', upToSeq }  swap it in → { id, error? }
+ *   { close: true }                      close the database → { closed: true }
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { alertWriter, openAlertsDb, type AlertBatch } from './sqlite-schema.js';
+import type { Alert } from '../alert/alert.js';
+import type { SequencedEntry } from './journal.js';
+import { alertsDbWriter, openAlertsDb } from './sqlite-schema.js';
 
 /** Nice value of the writer thread (0 normal, 19 lowest). */
 const WRITER_NICE = 10;
 
-export type WriterRequest = { readonly id: number; readonly batch: AlertBatch } | { readonly close: true };
+export type WriterRequest =
+  | { readonly id: number; readonly entries: readonly SequencedEntry[] }
+  | { readonly id: number; readonly snapshot: 'begin' }
+  | { readonly id: number; readonly snapshot: 'add'; readonly alerts: readonly Alert[] }
+  | { readonly id: number; readonly snapshot: 'finish'; readonly upToSeq: number }
+  | { readonly close: true };
 export type WriterReply = { readonly id: number; readonly error?: string } | { readonly closed: true };
 
 // Under CPU contention, serving the API and sending notifications come first: this thread
@@ -28,7 +39,14 @@ if (process.platform === 'linux') {
 
 const port = parentPort!;
 const db = openAlertsDb((workerData as { path: string }).path);
-const write = alertWriter(db);
+const writer = alertsDbWriter(db);
+
+function handle(msg: Exclude<WriterRequest, { close: true }>): void {
+  if ('entries' in msg) writer.append(msg.entries);
+  else if (msg.snapshot === 'begin') writer.beginSnapshot();
+  else if (msg.snapshot === 'add') writer.addToSnapshot(msg.alerts);
+  else writer.finishSnapshot(msg.upToSeq);
+}
 
 port.on('message', (msg: WriterRequest) => {
   if ('close' in msg) {
@@ -38,7 +56,7 @@ port.on('message', (msg: WriterRequest) => {
     return;
   }
   try {
-    write(msg.batch);
+    handle(msg);
     port.postMessage({ id: msg.id } satisfies WriterReply);
   } catch (err) {
     port.postMessage({ id: msg.id, error: (err as Error).message } satisfies WriterReply);

@@ -1,10 +1,16 @@
 /**
- * AlertPersistence in a SQLite file. Ingest must stay fast, so no write happens on the
- * request path: saves and deletes are coalesced by fingerprint (the latest wins) and handed,
- * every `flushIntervalMs` or once `maxPending` pile up, as one batch to a worker thread that
- * commits it in one transaction. A killed process loses at most the changes of the last
- * interval or two (more while the CPU is saturated: the writer runs at a lower priority, see
- * sqlite-writer.ts); their senders re-send them on their next evaluation anyway.
+ * AlertPersistence in a SQLite file, as a journal of changes plus a snapshot (journal.ts,
+ * sqlite-schema.ts). Ingest must stay fast, so the request path only appends an entry to a
+ * list: a POST body is recorded as the text it arrived as, not as the alerts it became. Every
+ * `flushIntervalMs`, or once `maxPending` entries pile up, the list goes as one batch to a
+ * worker thread that commits it in one transaction. A killed process loses at most the changes
+ * of the last interval or two (more while the CPU is saturated: the writer runs at a lower
+ * priority, see sqlite-writer.ts); their senders re-send them on their next evaluation anyway.
+ *
+ * Once the journal has grown past `compactAfterBytes` (plus 1 KiB per alert held at the last
+ * snapshot), the held alerts are written as a new snapshot, handed to the writer in parts
+ * between requests, and the journal entries it covers are dropped. Alerts are immutable, so
+ * the list taken at the start is a consistent picture as of that entry.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
@@ -14,7 +20,8 @@ import type { Clock } from '../util/clock.js';
 import { StorageError } from '../util/sqlite.js';
 import { startModuleWorker } from '../util/worker.js';
 import type { AlertPersistence } from './alerts.js';
-import { openAlertsDb } from './sqlite-schema.js';
+import { entryBytes, replayEntry, type BodyDecoder, type JournalEntry, type PostedBody, type SequencedEntry } from './journal.js';
+import { lastSeq, openAlertsDb, readAlertsDb } from './sqlite-schema.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 
 export interface SqliteAlertPersistenceOptions {
@@ -23,75 +30,128 @@ export interface SqliteAlertPersistenceOptions {
   readonly clock: Clock;
   /** Longest time a change waits before it is handed to the writer (default 200 ms). */
   readonly flushIntervalMs?: number;
-  /** Pending changes that make a batch at once (default 5000). */
+  /** Pending entries that make a batch at once (default 1000). */
   readonly maxPending?: number;
+  /** Decodes recorded POST bodies when the journal is replayed (api/v2/postable.ts). */
+  readonly decodeBody?: BodyDecoder;
+  /** Journal bytes past which a snapshot is written, besides 1 KiB per alert held (default 64 MiB). */
+  readonly compactAfterBytes?: number;
   /** Where failed writes are reported. */
   readonly logger?: Logger;
 }
 
-/** fingerprint → alert to save, or null to delete. */
-type Changes = Map<string, Alert | null>;
-
 /** The writer thread's young generation (V8 default: up to 48 MiB). */
 const WRITER_YOUNG_GENERATION_MB = 4;
 
-/** Batches handed to the writer at once, at most. */
-const MAX_IN_FLIGHT = 2;
+/** Alerts per snapshot message; one is handed over per turn of the event loop. */
+const SNAPSHOT_PART = 2000;
+
+/** Journal bytes allowed per alert held at the last snapshot, on top of compactAfterBytes. */
+const JOURNAL_BYTES_PER_ALERT = 1024;
+
+type WriterCall = Exclude<WriterRequest, { close: true }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface WriterCallState {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+  /** Settles (never rejects) once the call is answered or failed. */
+  readonly answered: Promise<void>;
+}
 
 export class SqliteAlertPersistence implements AlertPersistence {
   private readonly path: string;
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
   private readonly maxPending: number;
+  private readonly decodeBody: BodyDecoder | undefined;
+  private readonly compactAfterBytes: number;
   private readonly logger: Logger | undefined;
   /** Reads at startup; the worker has its own connection for writes. */
   private readonly db: Database.Database;
-  private readonly selectAll: Database.Statement<[], { body: string }>;
   private worker: Worker | undefined;
-  private pending: Changes = new Map();
-  /** Batches handed to the writer and not yet committed, by batch id (ascending). */
-  private readonly inFlight = new Map<number, Changes>();
+  private nextSeq: number;
+  private pending: SequencedEntry[] = [];
+  /** Batches handed to the writer and not yet committed, by call id. */
+  private readonly inFlight = new Map<number, SequencedEntry[]>();
+  /** Calls to the writer awaiting their reply, by id. */
+  private readonly calls = new Map<number, WriterCallState>();
   private nextId = 1;
   private cancelTimer: (() => void) | undefined;
-  private drainWaiters: Array<() => void> = [];
+  /** Journal bytes since the snapshot, and how many may pile up before the next one. */
+  private journalBytes = 0;
+  private heldAtSnapshot = 0;
+  private snapshotSource: (() => readonly Alert[]) | undefined;
+  private snapshotting: Promise<void> | undefined;
   private closed = false;
+  private loaded = false;
 
   constructor(options: SqliteAlertPersistenceOptions) {
     this.path = options.path;
     this.clock = options.clock;
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
-    this.maxPending = options.maxPending ?? 5000;
+    this.maxPending = options.maxPending ?? 1000;
+    this.decodeBody = options.decodeBody;
+    this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
     this.logger = options.logger;
     this.db = openAlertsDb(options.path);
-    this.selectAll = this.db.prepare<[], { body: string }>('SELECT body FROM alerts');
+    this.nextSeq = lastSeq(this.db) + 1;
   }
 
   saveBatch(alerts: readonly Alert[]): void {
-    this.ensureOpen();
-    for (const a of alerts) this.pending.set(a.fingerprint, a);
-    this.schedule();
+    this.append({ kind: 'set', alerts: [...alerts] });
+  }
+
+  recordPost(posted: PostedBody): void {
+    this.append({ kind: 'post', posted });
   }
 
   deleteBatch(fingerprints: readonly string[]): void {
-    this.ensureOpen();
-    for (const fp of fingerprints) this.pending.set(fp, null);
-    this.schedule();
+    this.append({ kind: 'delete', fingerprints: [...fingerprints] });
   }
 
-  /** Every stored alert, including changes not yet committed (so a caller sees its own writes). */
+  /**
+   * Every alert recorded and not deleted: the snapshot, then the journal replayed, including
+   * entries not yet committed (so a caller sees its own writes). Throws StorageError when the
+   * file cannot be read or replayed.
+   */
   loadAll(): Alert[] {
-    const alerts = new Map<string, Alert>();
-    for (const row of this.selectAll.iterate()) {
-      const a = newAlert(JSON.parse(row.body) as Alert);
-      alerts.set(a.fingerprint, a);
+    let stored: ReturnType<typeof readAlertsDb>;
+    try {
+      stored = readAlertsDb(this.db);
+    } catch (err) {
+      throw new StorageError(`cannot read alerts from "${this.path}": ${(err as Error).message}`, { cause: err });
     }
-    for (const changes of [...this.inFlight.values(), this.pending]) {
-      for (const [fp, a] of changes) {
-        if (a) alerts.set(fp, a);
-        else alerts.delete(fp);
+    const held = new Map<string, Alert>();
+    for (const a of stored.snapshot) held.set(a.fingerprint, newAlert(a));
+    // Entries by sequence number: one both committed and still in memory counts once.
+    const entries = new Map<number, JournalEntry>();
+    for (const e of stored.entries) entries.set(e.seq, e.entry);
+    for (const batch of [...this.inFlight.values(), this.pending]) {
+      for (const e of batch) if (e.seq > stored.snapshotSeq) entries.set(e.seq, e.entry);
+    }
+    for (const seq of [...entries.keys()].sort((a, b) => a - b)) {
+      try {
+        replayEntry(held, entries.get(seq)!, this.decodeBody);
+      } catch (err) {
+        throw new StorageError(`cannot replay journal entry ${seq} of "${this.path}": ${(err as Error).message}`, { cause: err });
       }
     }
-    return [...alerts.values()];
+    if (!this.loaded) {
+      // What the file held when opened counts towards the next snapshot.
+      this.loaded = true;
+      this.heldAtSnapshot = stored.snapshot.length;
+      this.journalBytes += stored.journalBytes;
+    }
+    return [...held.values()];
+  }
+
+  /**
+   * Names where the held alerts are read from when a snapshot is due (AlertStore does this);
+   * without it the journal only grows.
+   */
+  attachSnapshotSource(source: () => readonly Alert[]): void {
+    this.snapshotSource = source;
   }
 
   /**
@@ -104,41 +164,51 @@ export class SqliteAlertPersistence implements AlertPersistence {
     this.writer();
   }
 
-  /** Number of changes not yet handed to the writer. */
+  /** Number of entries not yet handed to the writer. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pending.length;
   }
 
-  /**
-   * Hands all pending changes to the writer now, as one batch — unless MAX_IN_FLIGHT batches
-   * are still being written: then they wait (and keep coalescing) until one is committed,
-   * so a writer that falls behind slows nothing down and memory stays bounded by the alerts.
-   */
+  /** Hands all pending entries to the writer now, as one batch. */
   flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    if (this.pending.size === 0 || this.inFlight.size >= MAX_IN_FLIGHT) return;
-    const changes = this.pending;
-    this.pending = new Map();
+    if (this.pending.length === 0 || this.closed) return;
+    const entries = this.pending;
+    this.pending = [];
     const id = this.nextId++;
-    this.inFlight.set(id, changes);
-    const upserts: Alert[] = [];
-    const deletes: string[] = [];
-    for (const [fp, a] of changes) {
-      if (a) upserts.push(a);
-      else deletes.push(fp);
-    }
-    const worker = this.writer();
-    // Keep the process alive while a batch is on its way to disk, not while idle.
-    worker.ref();
-    worker.postMessage({ id, batch: { upserts, deletes } } satisfies WriterRequest);
+    this.inFlight.set(id, entries);
+    this.call(id, { entries }).then(
+      () => this.inFlight.delete(id),
+      (err: Error) => {
+        this.inFlight.delete(id);
+        this.logger?.error({ err: err.message, entries: entries.length }, `persisting alerts to "${this.path}" failed; will retry`);
+        this.pending = [...entries, ...this.pending];
+        this.armTimer();
+      },
+    );
   }
 
-  /** Flushes, then resolves once everything handed to the writer is committed. */
-  drain(): Promise<void> {
-    this.flush();
-    if (this.inFlight.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  /**
+   * Writes the held alerts as a new snapshot now (unless one is being written) and resolves
+   * once it is in force. Normally started by itself once the journal has grown enough.
+   */
+  snapshot(): Promise<void> {
+    this.ensureOpen();
+    if (!this.snapshotSource) return Promise.resolve();
+    this.snapshotting ??= this.writeSnapshot(this.snapshotSource).finally(() => (this.snapshotting = undefined));
+    return this.snapshotting;
+  }
+
+  /** Flushes, then resolves once everything handed to the writer (and any snapshot) is committed. */
+  async drain(): Promise<void> {
+    for (;;) {
+      this.flush();
+      const waits = [...this.calls.values()].map((c) => c.answered);
+      if (this.snapshotting) waits.push(this.snapshotting.catch(() => {}));
+      if (waits.length === 0 && this.pending.length === 0) return;
+      await Promise.all(waits);
+    }
   }
 
   /** Commits everything pending, then stops the writer and closes the file; later saves throw. */
@@ -146,6 +216,7 @@ export class SqliteAlertPersistence implements AlertPersistence {
     if (this.closed) return;
     await this.drain();
     this.closed = true;
+    this.cancelTimer?.();
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {
@@ -154,6 +225,56 @@ export class SqliteAlertPersistence implements AlertPersistence {
       await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     }
     this.db.close();
+  }
+
+  private append(entry: JournalEntry): void {
+    this.ensureOpen();
+    this.pending.push({ seq: this.nextSeq++, entry });
+    this.journalBytes += entryBytes(entry);
+    if (this.pending.length >= this.maxPending) this.flush();
+    else this.armTimer();
+    if (!this.snapshotting && this.journalBytes > this.compactAfterBytes + this.heldAtSnapshot * JOURNAL_BYTES_PER_ALERT) {
+      void this.snapshot().catch(() => {});
+    }
+  }
+
+  private async writeSnapshot(source: () => readonly Alert[]): Promise<void> {
+    // Entries up to here are what the picture shows; everything after stays in the journal.
+    this.flush();
+    const upToSeq = this.nextSeq - 1;
+    const alerts = source();
+    const bytesBefore = this.journalBytes;
+    const started = this.clock.nowMs();
+    try {
+      await this.call(this.nextId++, { snapshot: 'begin' });
+      for (let i = 0; i < alerts.length; i += SNAPSHOT_PART) {
+        // One part per turn of the event loop: requests are served between parts.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.call(this.nextId++, { snapshot: 'add', alerts: alerts.slice(i, i + SNAPSHOT_PART) });
+      }
+      await this.call(this.nextId++, { snapshot: 'finish', upToSeq });
+    } catch (err) {
+      // The journal still holds everything; try again after as much again has piled up.
+      this.heldAtSnapshot = Math.max(this.heldAtSnapshot, alerts.length);
+      this.journalBytes = Math.floor(bytesBefore / 2);
+      this.logger?.error({ err: (err as Error).message }, `writing a snapshot of the alerts to "${this.path}" failed`);
+      throw err;
+    }
+    this.heldAtSnapshot = alerts.length;
+    this.journalBytes -= bytesBefore;
+    this.logger?.debug({ alerts: alerts.length, journalBytes: bytesBefore, ms: this.clock.nowMs() - started }, 'alerts snapshot written');
+  }
+
+  private call(id: number, request: DistributiveOmit<WriterCall, 'id'>): Promise<void> {
+    const worker = this.writer();
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    this.calls.set(id, { resolve, reject, answered: done.catch(() => {}) });
+    // Keep the process alive while something is on its way to disk, not while idle.
+    worker.ref();
+    worker.postMessage({ id, ...request } as WriterCall satisfies WriterRequest);
+    return done;
   }
 
   private ensureOpen(): void {
@@ -169,7 +290,13 @@ export class SqliteAlertPersistence implements AlertPersistence {
     });
     worker.unref();
     worker.on('message', (reply: WriterReply) => {
-      if ('id' in reply) this.committed(reply.id, reply.error);
+      if (!('id' in reply)) return;
+      const call = this.calls.get(reply.id);
+      if (!call) return;
+      this.calls.delete(reply.id);
+      if (this.calls.size === 0) worker.unref();
+      if (reply.error !== undefined) call.reject(new Error(reply.error));
+      else call.resolve();
     });
     worker.on('error', (err) => this.writerDied(worker, err));
     worker.on('exit', (code) => {
@@ -179,55 +306,18 @@ export class SqliteAlertPersistence implements AlertPersistence {
     return worker;
   }
 
-  private committed(id: number, error: string | undefined): void {
-    const changes = this.inFlight.get(id);
-    if (!changes) return;
-    this.inFlight.delete(id);
-    if (error !== undefined) {
-      this.logger?.error({ err: error, changes: changes.size }, `persisting alerts to "${this.path}" failed; will retry`);
-      this.requeue(changes);
-      return;
-    }
-    if (this.pending.size > 0) {
-      if (this.drainWaiters.length > 0 || this.pending.size >= this.maxPending) this.flush();
-      else this.armTimer();
-    }
-    if (this.inFlight.size === 0) this.worker?.unref();
-    if (this.inFlight.size === 0 && this.pending.size === 0) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
-
+  /** Fails every call the dead writer had not answered; journal batches go back to pending. */
   private writerDied(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.logger?.error({ err }, `alert writer for "${this.path}" stopped; restarting it`);
-    // Newest first, so that requeue keeps the latest version of each alert.
-    const lost = [...this.inFlight.values()].reverse();
-    this.inFlight.clear();
-    for (const changes of lost) this.requeue(changes);
-  }
-
-  /** Puts changes whose write failed back, unless something newer is queued or in flight. */
-  private requeue(changes: Changes): void {
-    for (const [fp, a] of changes) {
-      if (this.pending.has(fp) || [...this.inFlight.values()].some((c) => c.has(fp))) continue;
-      this.pending.set(fp, a);
-    }
-    // Someone waits in drain(): retry now rather than after the interval.
-    if (this.drainWaiters.length > 0) this.flush();
-    else this.armTimer();
-  }
-
-  private schedule(): void {
-    if (this.pending.size >= this.maxPending) this.flush();
-    else this.armTimer();
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const call of calls) call.reject(err);
   }
 
   private armTimer(): void {
-    if (this.cancelTimer !== undefined || this.pending.size === 0 || this.closed) return;
+    if (this.cancelTimer !== undefined || this.pending.length === 0 || this.closed) return;
     this.cancelTimer = this.clock.setTimer(this.flushIntervalMs, () => {
       this.cancelTimer = undefined;
       this.flush();

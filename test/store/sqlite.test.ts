@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AlertStore } from '../../src/store/alerts.js';
 import { SqliteAlertPersistence } from '../../src/store/sqlite.js';
+import { decodePostedBody } from '../../src/api/v2/postable.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { makeAlert } from '../support/alerts.js';
 
@@ -27,11 +28,20 @@ function open(t: Cleanup, options: ConstructorParameters<typeof SqliteAlertPersi
   return p;
 }
 
-/** What another process would read from the file right now. */
+/** What another process would load from the file right now (committed changes only). */
 function rowsOnDisk(path: string): string[] {
+  const reader = new SqliteAlertPersistence({ path, clock: new FakeClock(), decodeBody: decodePostedBody });
+  try {
+    return reader.loadAll().map((a) => a.fingerprint).sort();
+  } finally {
+    void reader.close();
+  }
+}
+
+function journalRows(path: string): { seq: number; kind: string }[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT fingerprint FROM alerts ORDER BY fingerprint').all() as { fingerprint: string }[]).map((r) => r.fingerprint);
+    return db.prepare('SELECT seq, kind FROM journal ORDER BY seq').all() as { seq: number; kind: string }[];
   } finally {
     db.close();
   }
@@ -93,7 +103,7 @@ test('sqlite persistence: reaching maxPending hands a batch over without waiting
   assert.equal(rowsOnDisk(path).length, 2);
 });
 
-test('sqlite persistence: repeated puts of one alert coalesce to its latest version', async (t) => {
+test('sqlite persistence: after repeated puts of one alert, its latest version loads', async (t) => {
   const path = tempDb(t);
   const clock = new FakeClock();
   const p = new SqliteAlertPersistence({ path, clock });
@@ -102,7 +112,6 @@ test('sqlite persistence: repeated puts of one alert coalesce to its latest vers
   for (let i = 0; i < 10; i++) {
     store.put([makeAlert({ labels: { alertname: 'A' }, startsAtMs: now, endsAtMs: now + (i + 1) * MIN, updatedAtMs: now + i, annotations: { i: String(i) } })]);
   }
-  assert.equal(p.pendingCount, 1);
   await p.close();
   const loaded = open(t, { path, clock }).loadAll();
   assert.equal(loaded.length, 1);
@@ -182,7 +191,7 @@ test('sqlite persistence: when the writer thread dies, what was handed to it is 
   assert.deepEqual(rowsOnDisk(path).includes(b.fingerprint), true, 'later writes go to the new writer');
 });
 
-test('sqlite persistence: while two batches are being written, further changes wait and coalesce', async (t) => {
+test('sqlite persistence: batches handed over one after another are committed in order', async (t) => {
   const path = tempDb(t);
   const clock = new FakeClock();
   const p = open(t, { path, clock });
@@ -192,13 +201,117 @@ test('sqlite persistence: while two batches are being written, further changes w
     p.saveBatch([version(v)]);
     p.flush();
   }
-  // Versions 1 and 2 went to the writer; 3 was replaced by 4 before it could go.
-  assert.equal(p.pendingCount, 1);
+  assert.equal(p.pendingCount, 0);
   assert.deepEqual(p.loadAll().map((a) => a.annotations['v']), ['4']);
   await p.drain();
-  assert.equal(p.pendingCount, 0);
-  const reader = new Database(path, { readonly: true });
-  t.after(() => reader.close());
-  const row = reader.prepare('SELECT body FROM alerts').get() as { body: string };
-  assert.equal((JSON.parse(row.body) as { annotations: { v: string } }).annotations.v, '4');
+  assert.deepEqual(journalRows(path).map((r) => r.kind), ['set', 'set', 'set', 'set']);
+  const reader = open(t, { path, clock });
+  assert.deepEqual(reader.loadAll().map((a) => a.annotations['v']), ['4']);
+});
+
+/** A POST body as Prometheus sends it, and what the API made of it at `nowMs`. */
+function posted(nowMs: number, alerts: { labels: Record<string, string>; endsAt?: string; annotations?: Record<string, string> }[]) {
+  const p = { body: JSON.stringify(alerts), nowMs, resolveTimeoutMs: 5 * MIN };
+  return { posted: p, alerts: decodePostedBody(p) };
+}
+
+test('sqlite persistence: a POST body is recorded as it arrived, and replaying it rebuilds the merged alerts', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = new SqliteAlertPersistence({ path, clock, decodeBody: decodePostedBody });
+  const store = new AlertStore({ clock, persistence: p });
+  const t0 = clock.nowMs();
+  const first = posted(t0, [{ labels: { alertname: 'Down', job: 'a' }, annotations: { v: '1' } }, { labels: { alertname: 'Up', env: '' } }]);
+  store.put(first.alerts, { posted: first.posted });
+  // The same alert again later: merged (start kept, end and annotations from the newer one).
+  const second = posted(t0 + MIN, [{ labels: { alertname: 'Down', job: 'a' }, annotations: { v: '2' } }]);
+  store.put(second.alerts, { posted: second.posted });
+  const held = store.list().sort(byFp);
+  await p.close();
+
+  assert.deepEqual(journalRows(path).map((r) => r.kind), ['post', 'post']);
+  const again = new AlertStore({ clock, persistence: open(t, { path, clock, decodeBody: decodePostedBody }) });
+  assert.deepEqual(again.list().sort(byFp), held);
+  const down = held.find((a) => a.labels['alertname'] === 'Down')!;
+  assert.equal(down.startsAtMs, t0);
+  assert.equal(down.annotations['v'], '2');
+  assert.equal(down.endsAtMs, t0 + MIN + 5 * MIN);
+});
+
+test('sqlite persistence: a journal with POST bodies and no decoder is an error naming the file', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = new SqliteAlertPersistence({ path, clock, decodeBody: decodePostedBody });
+  const store = new AlertStore({ clock, persistence: p });
+  const x = posted(clock.nowMs(), [{ labels: { alertname: 'A' } }]);
+  store.put(x.alerts, { posted: x.posted });
+  await p.close();
+  const reader = open(t, { path, clock });
+  assert.throws(() => reader.loadAll(), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'storage_failed');
+    assert.match(err.message, /journal entry 1 of ".*alerts\.db".*no decoder/);
+    return true;
+  });
+});
+
+test('sqlite persistence: a snapshot replaces the journal it covers; later entries stay and replay on top', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = new SqliteAlertPersistence({ path, clock, decodeBody: decodePostedBody });
+  const store = new AlertStore({ clock, persistence: p });
+  const t0 = clock.nowMs();
+  for (let i = 0; i < 5; i++) {
+    const x = posted(t0 + i, [{ labels: { alertname: `A${i}` } }, { labels: { alertname: 'Same' }, annotations: { i: String(i) } }]);
+    store.put(x.alerts, { posted: x.posted });
+  }
+  const snapshot = p.snapshot();
+  // Changes while the snapshot is written are not in it: they stay in the journal.
+  const later = posted(t0 + 10, [{ labels: { alertname: 'Later' } }]);
+  store.put(later.alerts, { posted: later.posted });
+  store.gc(t0 + 10, { retain: (a) => a.labels['alertname'] !== 'A0' }); // nothing resolved: keeps all
+  await snapshot;
+  await p.drain();
+  assert.deepEqual(journalRows(path), [{ seq: 6, kind: 'post' }]);
+  const held = store.list().sort(byFp);
+  await p.close();
+
+  const again = new AlertStore({ clock, persistence: open(t, { path, clock, decodeBody: decodePostedBody }) });
+  assert.deepEqual(again.list().sort(byFp), held);
+  assert.equal(held.length, 7);
+  assert.equal(held.find((a) => a.labels['alertname'] === 'Same')!.annotations['i'], '4');
+});
+
+test('sqlite persistence: once the journal outgrows its allowance a snapshot is written by itself', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = open(t, { path, clock, decodeBody: decodePostedBody, compactAfterBytes: 2000 });
+  const store = new AlertStore({ clock, persistence: p });
+  const t0 = clock.nowMs();
+  for (let i = 0; i < 40; i++) {
+    const x = posted(t0, [{ labels: { alertname: 'Repeated', instance: `host-${i % 2}` }, annotations: { summary: 'x'.repeat(100) } }]);
+    store.put(x.alerts, { posted: x.posted });
+  }
+  await p.drain();
+  const rows = journalRows(path);
+  assert.ok(rows.length < 40, `journal compacted (${rows.length} entries left of 40)`);
+  assert.deepEqual(rowsOnDisk(path), store.list().map((a) => a.fingerprint).sort());
+});
+
+test('sqlite persistence: a snapshot left half-written by a killed writer is dropped; the old state loads', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = new SqliteAlertPersistence({ path, clock });
+  const a = makeAlert({ labels: { alertname: 'A' }, startsAtMs: clock.nowMs() });
+  p.saveBatch([a]);
+  await p.close();
+  const db = new Database(path);
+  db.exec('CREATE TABLE alerts_next (fingerprint TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at_ms INTEGER NOT NULL)');
+  db.prepare('INSERT INTO alerts_next VALUES (?, ?, ?)').run('junk', '{}', 0);
+  db.close();
+  const again = open(t, { path, clock });
+  again.startWriter();
+  assert.deepEqual(again.loadAll(), [a]);
+  again.saveBatch([]);
+  await again.drain();
+  assert.deepEqual(rowsOnDisk(path), [a.fingerprint]);
 });

@@ -12,6 +12,7 @@ import { fingerprint, sortedLabelNames, type Labels } from '../../labels/labels.
 import { intern } from '../../labels/intern.js';
 import { isValidLabelName } from '../../labels/matcher.js';
 import { formatApiTime, GO_ZERO_TIME_MS } from '../../util/gotime.js';
+import type { PostedBody } from '../../store/journal.js';
 import { ApiError } from '../errors.js';
 import { parseApiTime } from './time.js';
 import { isRequestUri } from './uri.js';
@@ -317,4 +318,12 @@ export function prepareAlerts(
     }
   });
   return { valid, errors, firing, resolved: postables.length - firing };
+}
+
+/**
+ * The alerts a POST body that was taken in (and recorded by persistence) stored: the same
+ * decoding and ingest rules at the same time, so replaying the body rebuilds them exactly.
+ */
+export function decodePostedBody(posted: PostedBody): Alert[] {
+  return prepareAlerts(decodePostableAlerts(posted.body), posted).valid;
 }

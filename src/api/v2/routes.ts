@@ -65,14 +65,13 @@ function methodNotAllowed(allowed: readonly string[]) {
  */
 async function acceptAlerts(deps: ApiDeps, text: string): Promise<void> {
   const postables = decodePostableAlerts(text);
-  const { valid, errors, firing, resolved } = prepareAlerts(postables, {
-    nowMs: deps.clock.nowMs(),
-    resolveTimeoutMs: deps.config().global.resolveTimeoutMs,
-  });
+  const posted = { body: text, nowMs: deps.clock.nowMs(), resolveTimeoutMs: deps.config().global.resolveTimeoutMs };
+  const { valid, errors, firing, resolved } = prepareAlerts(postables, posted);
   deps.alertsReceived?.({ firing, resolved, invalid: errors.length });
   // Like Alertmanager, the valid alerts of a batch are stored even when others are refused.
   try {
-    await deps.alerts.put(valid);
+    // The body decodes to these alerts again (decodePostedBody): persistence records it as it is.
+    await deps.alerts.put(valid, { posted });
   } catch (err) {
     throw new ApiError(500, `storing alerts failed: ${(err as Error).message}`, { shape: 'payload', cause: err });
   }
