@@ -108,6 +108,34 @@ test('kill -9 between flushes: after restart nothing is sent twice and what was 
   );
 });
 
+test('kill -9: the alerts held come back exactly as the API showed them, merges and refused alerts included', { timeout: 60_000 }, async (t) => {
+  const sink = await startWebhookSink(t);
+  const port = await freePort();
+  const first = await startAlertrouter(t, config(sink.url, 'team-a', 60), { port });
+  const post = (alerts: object[]) =>
+    fetch(`${first.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+  // Without endsAt (resolve_timeout applies), with an empty label (dropped), and an invalid one
+  // in the same batch (refused, the others stored).
+  const batch = await post([
+    { labels: { alertname: 'NoEnd', env: '' }, annotations: { v: '1' } },
+    { labels: { alertname: 'Bad', 'in-valid': 'x' } },
+    { labels: { alertname: 'Ends', instance: 'a' }, startsAt: '2026-01-01T00:00:00Z', endsAt: FAR_FUTURE },
+  ]);
+  assert.equal(batch.status, 400);
+  await new Promise((r) => setTimeout(r, 50));
+  // Sent again: merged with what is held (start kept, annotations from the newer one).
+  assert.equal((await post([{ labels: { alertname: 'NoEnd' }, annotations: { v: '2' } }])).status, 200);
+  const before = await (await fetch(`${first.url}/api/v2/alerts`)).json();
+  assert.equal((before as unknown[]).length, 2);
+  await new Promise((r) => setTimeout(r, 600)); // alert writes are batched every 200 ms
+  await first.kill9();
+
+  const second = await startAlertrouter(t, config(sink.url, 'team-a', 60), { port, dir: first.dir });
+  const after = (await (await fetch(`${second.url}/api/v2/alerts`)).json()) as Array<{ annotations: { v?: string } }>;
+  assert.deepEqual(after, before);
+  assert.equal(after.find((a) => a.annotations.v !== undefined)!.annotations.v, '2');
+});
+
 test('startup: /api/v2/status answers soon after launch; SIGTERM exits 0', async (t) => {
   const sink = await startWebhookSink(t);
   const started = Date.now();
