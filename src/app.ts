@@ -372,6 +372,7 @@ export class Daemon {
         clock,
         retentionMs: this.options.retentionMs,
         logger: this.logger,
+        onGcDone: (durationMs) => this.metrics.gcDone('silences', durationMs),
       }),
     );
   }

@@ -20,6 +20,8 @@ export interface SilenceMaintenanceOptions {
   /** Time between ticks; default one minute (recurring windows and auto-expiry want it short). */
   readonly intervalMs?: number;
   readonly logger?: Logger;
+  /** Told how long each retention gc of the silences took (alertmanager_silences_gc_duration_seconds). */
+  readonly onGcDone?: (durationMs: number) => void;
 }
 
 /** What one tick did. */
@@ -40,7 +42,9 @@ export function runSilenceMaintenance(options: SilenceMaintenanceOptions, nowMs:
       return fallback;
     }
   };
+  const gcStarted = performance.now();
   const removed = attempt(() => options.repository.gc(nowMs, options.retentionMs), 0);
+  options.onGcDone?.(performance.now() - gcStarted);
   if (removed > 0) attempt(() => options.recurring?.pruneWindows(), 0);
   const windowsMade = attempt(() => options.recurring?.materialize(nowMs) ?? 0, 0);
   const autoExpired = attempt(() => options.autoExpirer?.run(nowMs) ?? [], [] as string[]);

@@ -75,6 +75,8 @@ test('metrics: Alertmanager\'s counters and gauges move with received alerts, no
   assert.equal(sample(before, 'alertmanager_receivers'), 2);
   assert.equal(sample(before, 'alertmanager_integrations'), 2);
   assert.ok((sample(before, 'process_resident_memory_bytes') ?? 0) > 0);
+  // The silences' retention gc runs once at startup (then every minute) and is timed.
+  assert.ok((sample(before, 'alertmanager_silences_gc_duration_seconds_count') ?? 0) >= 1);
   assert.match(before, /^alertmanager_build_info\{version="0\.25\.0",revision="alertrouter-[^"]+",branch="alertrouter",goversion="node[^"]+",goos="linux",goarch="[^"]+"\} 1$/m);
 
   const res = await fetch(`${router.url}/api/v2/alerts`, {
