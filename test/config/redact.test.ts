@@ -46,3 +46,10 @@ test('redactSecrets leaves a config without secrets byte for byte', () => {
   const text = 'route:\n  receiver: x   # comment\nreceivers:\n  - name: x\n';
   assert.equal(redactSecrets(text), text);
 });
+
+test('redaction: a secret key spelled with escapes in a quoted scalar is still hidden; a file naming no secret comes back as it is', () => {
+  const escaped = `global:\n  "smtp_auth\\u005fpassword": hunter2\nroute:\n  receiver: x\n`;
+  assert.ok(!redactSecrets(escaped).includes('hunter2'));
+  const plain = `route:\n  receiver: x   # comment kept\nreceivers:\n  - name: x\n`;
+  assert.equal(redactSecrets(plain), plain);
+});
