@@ -12,6 +12,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchAlertLabels, benchSilenceMatchers } from './silence-shapes.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 const ALERTS = Number(process.env.BENCH_SILENCE_ALERTS ?? 20_000);
@@ -74,18 +75,7 @@ function bodies(round: number): Buffer[] {
   for (let start = 0; start < ALERTS; start += 100) {
     const alerts = [];
     for (let i = start; i < start + 100; i++) {
-      alerts.push({
-        labels: {
-          alertname: `Bench${i % 20}`,
-          service: `svc-${i % 50}-${i % 7}`,
-          severity: i % 3 === 0 ? 'critical' : 'warning',
-          instance: `host-${round}-${i}.example.org:9100`,
-          job: `job-${i % 11}`,
-          cluster: `eu-${i % 3}`,
-          env: 'prod',
-        },
-        annotations: { summary: `alert ${i}` },
-      });
+      alerts.push({ labels: benchAlertLabels(round, i), annotations: { summary: `alert ${i}` } });
     }
     out.push(Buffer.from(JSON.stringify(alerts)));
   }
@@ -105,18 +95,9 @@ async function ingest(d: Daemon, batches: readonly Buffer[]): Promise<number> {
   return ALERTS / ((performance.now() - t0) / 1000);
 }
 
-/** 1,000 active silences of the shapes operators write; a few match bench alerts, most do not. */
+/** Silence `i` of the 1,000 (bench/silence-shapes.ts), active for an hour. */
 function silence(i: number): Buffer {
-  const kinds = [
-    [{ name: 'service', value: `svc-${i % 50}-${(i % 7) + 100}`, isRegex: false, isEqual: true }],
-    [{ name: 'instance', value: `db-${i}-.*`, isRegex: true, isEqual: true }],
-    [
-      { name: 'job', value: `job-${i % 11}`, isRegex: false, isEqual: true },
-      { name: 'cluster', value: `us-.*|ap-${i}`, isRegex: true, isEqual: true },
-    ],
-    [{ name: 'alertname', value: `Bench${i % 20}`, isRegex: false, isEqual: true }, { name: 'env', value: 'prod', isRegex: false, isEqual: false }],
-  ];
-  const matchers = i % 100 === 0 ? [{ name: 'service', value: `svc-${i % 50}-0`, isRegex: false, isEqual: true }] : kinds[i % kinds.length]!;
+  const matchers = benchSilenceMatchers(i);
   const now = Date.now();
   return Buffer.from(
     JSON.stringify({ matchers, startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), createdBy: 'bench', comment: `bench ${i}` }),
