@@ -19,11 +19,12 @@
  * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressInfo } from 'node:net';
+import { cpuMs, cpuMsOnceIdle, median, rssMiB, sleep } from './proc.js';
 
 const BATCH = 100;
 const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -211,38 +212,6 @@ async function postBodies(t: Target, bodies: readonly Buffer[], alerts: number):
 function postBatches(t: Target, from: number, count: number, prefix: string): Promise<number> {
   return postBodies(t, buildBodies(from, count, prefix), count);
 }
-
-/** User + system CPU time of a process (all threads), in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
-}
-
-/** The process's CPU time once it has gone idle (under one tick in 300 ms), or after 10 s. */
-async function cpuMsOnceIdle(pid: number): Promise<number> {
-  let last = cpuMs(pid);
-  for (let i = 0; i < 33; i++) {
-    await sleep(300);
-    const now = cpuMs(pid);
-    if (now - last < 10) return now;
-    last = now;
-  }
-  return last;
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** RSS of both, sampled alike while idle: the median of RSS_SAMPLES samples 500 ms apart, from `afterMs` after the last request. */
 async function idleRss(targets: readonly Target[], afterMs = 2000): Promise<number[]> {

@@ -4,14 +4,16 @@
  * killed process or a power cut. Reads come from memory.
  *
  * Matching is the hot path (every flush asks the silencer about every alert), so silences are
- * indexed by one of their equality matchers: an alert only looks at the silences filed under
- * its own label values, plus the few that have no equality matcher. Results per fingerprint
+ * indexed (labels/matcher-index.ts) by the exact values and literal prefixes their matchers
+ * require: an alert is checked only against the silences whose keys its label values meet,
+ * plus the few the index cannot file, once per set of equal matchers. Results per fingerprint
  * are cached until the silences change (`version`).
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Labels } from '../labels/labels.js';
 import { matchesAll, type Matcher } from '../labels/matcher.js';
+import { MatcherIndex } from '../labels/matcher-index.js';
 import { StorageError, openSqlite } from '../util/sqlite.js';
 import {
   SilenceError,
@@ -95,6 +97,12 @@ interface Compiled {
   readonly matchers: readonly Matcher[];
 }
 
+/** Silences whose matchers are the same, as the index holds them. */
+interface SameMatchers {
+  readonly matchers: readonly Matcher[];
+  readonly silences: Compiled[];
+}
+
 /** The silences matching one label set now: IDs sorted, and the state version they come from. */
 export interface SilenceMatch {
   readonly activeIds: readonly string[];
@@ -119,23 +127,8 @@ export interface SilenceRepositoryOptions {
   readonly newId?: () => string;
 }
 
-// Values made only of literals joined by `|` (no metacharacter, no empty alternative) match
-// exactly those strings, so such a regex can be indexed like several equality matchers.
-const LITERAL_ALTERNATION = /^[^\\.+*?()[\]{}^$|]+(?:\|[^\\.+*?()[\]{}^$|]+)*$/;
-
 // Per-fingerprint results are dropped wholesale beyond this many (alerts come and go).
 const MATCH_CACHE_MAX = 200_000;
-
-/** Index keys (label name, value) under which an alert can match the silence; undefined = scan always. */
-function indexKeys(matchers: readonly SilenceMatcher[]): [string, string[]] | undefined {
-  for (const m of matchers) {
-    if (m.isEqual && !m.isRegex && m.value !== '') return [m.name, [m.value]];
-  }
-  for (const m of matchers) {
-    if (m.isEqual && m.isRegex && LITERAL_ALTERNATION.test(m.value)) return [m.name, [...new Set(m.value.split('|'))]];
-  }
-  return undefined;
-}
 
 /**
  * Silences in a SQLite file (created with its folders as needed), plus the tables of the
@@ -153,8 +146,7 @@ export class SilenceRepository {
   // Matching index, rebuilt lazily after a change.
   private indexVersion = -1;
   private indexBuiltAtMs = 0;
-  private byLabel = new Map<string, Map<string, Compiled[]>>();
-  private unindexed: Compiled[] = [];
+  private index = new MatcherIndex<SameMatchers>([]);
   private matchCache = new Map<string, readonly Compiled[]>();
 
   private readonly stmts: {
@@ -352,19 +344,11 @@ export class SilenceRepository {
       const cached = this.matchCache.get(key);
       if (cached) return cached;
     }
-    const seen = new Set<Compiled>();
+    // The index only narrows (each group at most once); the matchers decide.
     const out: Compiled[] = [];
-    const consider = (c: Compiled): void => {
-      if (seen.has(c)) return;
-      seen.add(c);
-      if (matchesAll(c.matchers, labels)) out.push(c);
-    };
-    for (const name in labels) {
-      if (!Object.hasOwn(labels, name)) continue;
-      const filed = this.byLabel.get(name)?.get(labels[name]!);
-      if (filed) for (const c of filed) consider(c);
-    }
-    for (const c of this.unindexed) consider(c);
+    this.index.candidates(labels, (group) => {
+      if (matchesAll(group.matchers, labels)) out.push(...group.silences);
+    });
     if (key !== undefined) {
       if (this.matchCache.size >= MATCH_CACHE_MAX) this.matchCache.clear();
       this.matchCache.set(key, out);
@@ -373,26 +357,17 @@ export class SilenceRepository {
   }
 
   private rebuildIndex(nowMs: number): void {
-    const byLabel = new Map<string, Map<string, Compiled[]>>();
-    const unindexed: Compiled[] = [];
+    // Silences with the same matchers (re-created ones, a recurring silence's windows) are
+    // confirmed once for all of them.
+    const groups = new Map<string, SameMatchers>();
     for (const c of this.byId.values()) {
       if (silenceState(c.silence, nowMs) === 'expired') continue;
-      const keys = indexKeys(c.silence.matchers);
-      if (keys === undefined) {
-        unindexed.push(c);
-        continue;
-      }
-      const [name, values] = keys;
-      let byValue = byLabel.get(name);
-      if (!byValue) byLabel.set(name, (byValue = new Map()));
-      for (const v of values) {
-        const list = byValue.get(v);
-        if (list) list.push(c);
-        else byValue.set(v, [c]);
-      }
+      const key = JSON.stringify(c.matchers.map((m) => [m.type, m.name, m.value]));
+      const group = groups.get(key);
+      if (group) group.silences.push(c);
+      else groups.set(key, { matchers: c.matchers, silences: [c] });
     }
-    this.byLabel = byLabel;
-    this.unindexed = unindexed;
+    this.index = new MatcherIndex([...groups.values()].map((group) => ({ item: group, matchers: group.matchers })));
     this.matchCache = new Map();
     this.indexVersion = this.versionCounter;
     this.indexBuiltAtMs = nowMs;
