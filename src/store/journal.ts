@@ -53,8 +53,8 @@ export function entryBytes(entry: JournalEntry): number {
 }
 
 /**
- * Applies one entry to `held` (fingerprint → alert) as the store did when it happened.
- * Throws when a 'post' entry must be replayed and no decoder was given.
+ * Applies one entry to `held` (fingerprint → alert) as the store did when it happened. Throws,
+ * leaving `held` as it was, when a 'post' entry has no decoder or its body does not decode.
  */
 export function replayEntry(held: Map<string, Alert>, entry: JournalEntry, decode: BodyDecoder | undefined): void {
   switch (entry.kind) {

@@ -130,11 +130,18 @@ export class SqliteAlertPersistence implements AlertPersistence {
     for (const batch of [...this.inFlight.values(), this.pending]) {
       for (const e of batch) if (e.seq > stored.snapshotSeq) entries.set(e.seq, e.entry);
     }
-    for (const seq of [...entries.keys()].sort((a, b) => a - b)) {
+    const sorted = [...entries.keys()].sort((a, b) => a - b);
+    const needsDecoder = sorted.find((seq) => entries.get(seq)!.kind === 'post');
+    if (needsDecoder !== undefined && !this.decodeBody) {
+      throw new StorageError(`cannot replay journal entry ${needsDecoder} of "${this.path}": it holds a POST body, but no decoder was given`);
+    }
+    for (const seq of sorted) {
       try {
         replayEntry(held, entries.get(seq)!, this.decodeBody);
       } catch (err) {
-        throw new StorageError(`cannot replay journal entry ${seq} of "${this.path}": ${(err as Error).message}`, { cause: err });
+        // One body that no longer decodes (say, written by a version with other rules) must not
+        // keep the daemon from starting with everything else: skip it, say so.
+        this.logger?.warn({ err: (err as Error).message, seq }, `skipped journal entry ${seq} of "${this.path}": it does not replay`);
       }
     }
     if (!this.loaded) {

@@ -249,9 +249,29 @@ test('sqlite persistence: a journal with POST bodies and no decoder is an error 
   const reader = open(t, { path, clock });
   assert.throws(() => reader.loadAll(), (err: Error & { code?: string }) => {
     assert.equal(err.code, 'storage_failed');
-    assert.match(err.message, /journal entry 1 of ".*alerts\.db".*no decoder/);
+    assert.match(err.message, /journal entry 1 of ".*alerts\.db".*POST body.*no decoder/);
     return true;
   });
+});
+
+test('sqlite persistence: a recorded body that no longer decodes is skipped; everything else loads', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = new SqliteAlertPersistence({ path, clock, decodeBody: decodePostedBody });
+  const store = new AlertStore({ clock, persistence: p });
+  const a = posted(clock.nowMs(), [{ labels: { alertname: 'A' } }]);
+  store.put(a.alerts, { posted: a.posted });
+  await p.close();
+  const db = new Database(path);
+  db.prepare("INSERT INTO journal (seq, kind, body, now_ms, resolve_timeout_ms) VALUES (2, 'post', '{not json', 0, 0)").run();
+  db.close();
+  const b = posted(clock.nowMs(), [{ labels: { alertname: 'B' } }]);
+  const again = open(t, { path, clock, decodeBody: decodePostedBody });
+  const store2 = new AlertStore({ clock, persistence: again });
+  store2.put(b.alerts, { posted: b.posted });
+  assert.deepEqual(store2.list().map((x) => x.labels['alertname']).sort(), ['A', 'B']);
+  await again.drain();
+  assert.deepEqual(rowsOnDisk(path), [...a.alerts, ...b.alerts].map((x) => x.fingerprint).sort());
 });
 
 test('sqlite persistence: a snapshot replaces the journal it covers; later entries stay and replay on top', async (t) => {
