@@ -5,13 +5,17 @@
  * commits it in one transaction. A killed process loses at most the changes of the last
  * interval or two (more while the CPU is saturated: the writer runs at a lower priority, see
  * sqlite-writer.ts); their senders re-send them on their next evaluation anyway.
+ *
+ * The writer thread is also the daemon's WalCheckpointer: databases committed to on the main
+ * thread (notification log, history) have their WAL checkpointed there, once it is large, the
+ * check made about a second after their commits.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { newAlert, type Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
-import { StorageError } from '../util/sqlite.js';
+import { StorageError, type WalCheckpointer } from '../util/sqlite.js';
 import { startModuleWorker } from '../util/worker.js';
 import type { AlertPersistence } from './alerts.js';
 import { openAlertsDb } from './sqlite-schema.js';
@@ -38,7 +42,10 @@ const WRITER_YOUNG_GENERATION_MB = 4;
 /** Batches handed to the writer at once, at most. */
 const MAX_IN_FLIGHT = 2;
 
-export class SqliteAlertPersistence implements AlertPersistence {
+/** How long after a commit the writer thread checks that database's WAL (WalCheckpointer). */
+const WAL_CHECKPOINT_DELAY_MS = 1000;
+
+export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer {
   private readonly path: string;
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
@@ -55,6 +62,12 @@ export class SqliteAlertPersistence implements AlertPersistence {
   private cancelTimer: (() => void) | undefined;
   private drainWaiters: Array<() => void> = [];
   private closed = false;
+  /** Databases with commits since their WAL was last handed to the writer for a checkpoint. */
+  private walsToCheckpoint = new Set<string>();
+  private cancelCheckpointTimer: (() => void) | undefined;
+  /** The checkpoint request the writer has not answered yet, and what resolves it. */
+  private checkpointInFlight: Promise<void> | undefined;
+  private answerCheckpoint: (() => void) | undefined;
 
   constructor(options: SqliteAlertPersistenceOptions) {
     this.path = options.path;
@@ -104,6 +117,35 @@ export class SqliteAlertPersistence implements AlertPersistence {
     this.writer();
   }
 
+  /** WalCheckpointer: the writer thread checks `path`'s WAL within WAL_CHECKPOINT_DELAY_MS. */
+  committed(path: string): void {
+    if (this.closed) return;
+    this.walsToCheckpoint.add(path);
+    this.cancelCheckpointTimer ??= this.clock.setTimer(WAL_CHECKPOINT_DELAY_MS, () => {
+      this.cancelCheckpointTimer = undefined;
+      void this.checkpointWals();
+    });
+  }
+
+  /**
+   * Has the writer check, now, the WAL of every database committed to since the last check and
+   * checkpoint those with WAL_CHECKPOINT_FRAMES or more waiting; resolves once it did (failures
+   * are logged).
+   * One request is in flight at a time.
+   */
+  async checkpointWals(): Promise<void> {
+    this.cancelCheckpointTimer?.();
+    this.cancelCheckpointTimer = undefined;
+    while (this.checkpointInFlight) await this.checkpointInFlight;
+    if (this.walsToCheckpoint.size === 0 || this.closed) return;
+    const paths = [...this.walsToCheckpoint];
+    this.walsToCheckpoint.clear();
+    const worker = this.writer();
+    this.checkpointInFlight = new Promise<void>((resolve) => (this.answerCheckpoint = resolve));
+    worker.postMessage({ checkpoint: paths } satisfies WriterRequest);
+    await this.checkpointInFlight;
+  }
+
   /** Number of changes not yet handed to the writer. */
   get pendingCount(): number {
     return this.pending.size;
@@ -146,6 +188,9 @@ export class SqliteAlertPersistence implements AlertPersistence {
     if (this.closed) return;
     await this.drain();
     this.closed = true;
+    this.cancelCheckpointTimer?.();
+    this.cancelCheckpointTimer = undefined;
+    this.checkpointAnswered([]);
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {
@@ -169,7 +214,8 @@ export class SqliteAlertPersistence implements AlertPersistence {
     });
     worker.unref();
     worker.on('message', (reply: WriterReply) => {
-      if ('id' in reply) this.committed(reply.id, reply.error);
+      if ('id' in reply) this.batchCommitted(reply.id, reply.error);
+      else if ('checkpointed' in reply) this.checkpointAnswered(reply.errors);
     });
     worker.on('error', (err) => this.writerDied(worker, err));
     worker.on('exit', (code) => {
@@ -179,7 +225,15 @@ export class SqliteAlertPersistence implements AlertPersistence {
     return worker;
   }
 
-  private committed(id: number, error: string | undefined): void {
+  private checkpointAnswered(errors: readonly string[]): void {
+    for (const error of errors) this.logger?.warn({ err: error }, 'checkpointing a SQLite WAL failed; its connection checkpoints by itself once the WAL is large');
+    const answer = this.answerCheckpoint;
+    this.answerCheckpoint = undefined;
+    this.checkpointInFlight = undefined;
+    answer?.();
+  }
+
+  private batchCommitted(id: number, error: string | undefined): void {
     const changes = this.inFlight.get(id);
     if (!changes) return;
     this.inFlight.delete(id);
@@ -204,6 +258,8 @@ export class SqliteAlertPersistence implements AlertPersistence {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.logger?.error({ err }, `alert writer for "${this.path}" stopped; restarting it`);
+    // A checkpoint it did not answer is not retried: the next commit asks for one anyway.
+    this.checkpointAnswered([]);
     // Newest first, so that requeue keeps the latest version of each alert.
     const lost = [...this.inFlight.values()].reverse();
     this.inFlight.clear();
