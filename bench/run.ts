@@ -18,199 +18,40 @@
  * Env: BENCH_INGEST (alerts for the ingest figure, split over the rounds; default 80000),
  * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { Agent, createServer, request, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AddressInfo } from 'node:net';
-import { cpuMs, cpuMsOnceIdle, median, rssMiB, sleep } from './proc.js';
+import { ALERTROUTER_MAIN, BATCH, buildBodies, cpuMs, latencySamples, median, postBodies, quantile, send, sleep, start, startCapture, stopAll, type Target } from './harness.js';
 
-const BATCH = 100;
-const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
-const ALERTROUTER_MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 const INGEST_ALERTS = Number(process.env.BENCH_INGEST ?? 80_000);
 const ACTIVE_ALERTS = Number(process.env.BENCH_ACTIVE ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const ROUND_ALERTS = Math.ceil(INGEST_ALERTS / ROUNDS / BATCH) * BATCH;
-const IN_FLIGHT = 8;
 const LATENCY_SAMPLES = 200;
-const LATENCY_GROUP_WAIT_MS = 1000;
 const RSS_SAMPLES = 5;
 /** When the settled RSS is sampled, after the last request. */
 const SETTLE_MS = 15_000;
 
-interface Target {
-  name: string;
-  url: URL;
-  proc: ChildProcess;
-  agent: Agent;
-}
-
-/** Webhook capture: records arrival time per alertname of the latency alerts. */
-function startCapture(): Promise<{ server: Server; port: number; arrivals: Map<string, number> }> {
-  const arrivals = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const now = performance.now();
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: { labels: Record<string, string> }[] };
-        for (const a of body.alerts) {
-          const key = `${req.url}|${a.labels.latency_id}`;
-          if (a.labels.latency_id && !arrivals.has(key)) arrivals.set(key, now);
-        }
-      } catch {
-        /* not ours */
-      }
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, arrivals })),
-  );
-}
-
-function configYaml(capturePort: number, target: string): string {
-  const routes: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    routes.push(`    - receiver: team-${i}
-      matchers: ['service=~"svc-${i}-.*"', 'severity=~"critical|warning"']
-      group_by: [alertname, service]`);
-  }
-  const receivers = Array.from({ length: 50 }, (_, i) => `  - name: team-${i}
-    webhook_configs:
-      - url: http://127.0.0.1:${capturePort}/${target}/team-${i}
-        send_resolved: false`);
-  return `global:
-  resolve_timeout: 1h
-route:
-  receiver: default
-  group_by: [alertname]
-  group_wait: 10m
-  group_interval: 10m
-  repeat_interval: 12h
-  routes:
-    - receiver: latency
-      matchers: ['bench="latency"']
-      group_by: [latency_id]
-      group_wait: ${LATENCY_GROUP_WAIT_MS / 1000}s
-${routes.join('\n')}
-receivers:
-  - name: default
-  - name: latency
-    webhook_configs:
-      - url: http://127.0.0.1:${capturePort}/${target}/latency
-${receivers.join('\n')}
-`;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitReady(url: string, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${url}: process exited with ${proc.exitCode}`);
-    try {
-      const r = await fetch(`${url}/-/ready`);
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready within 20s`);
-}
-
-async function start(name: string, capturePort: number, dir: string): Promise<Target> {
-  const port = await freePort();
-  const cfg = join(dir, `${name}.yml`);
-  writeFileSync(cfg, configYaml(capturePort, name));
-  const storage = join(dir, `${name}-data`);
-  const args = [`--config.file=${cfg}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'];
-  const proc =
-    name === 'alertmanager'
-      ? spawn(ALERTMANAGER_BIN, args, { stdio: ['ignore', 'ignore', 'inherit'] })
-      : spawn(process.execPath, [ALERTROUTER_MAIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, proc);
-  return { name, url: new URL(url), proc, agent: new Agent({ keepAlive: true, maxSockets: IN_FLIGHT }) };
-}
-
-/** One HTTP exchange on the target's keep-alive agent; resolves to status and body. */
-function send(t: Target, options: { method: string; path: string; body?: Buffer }): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {};
-    if (options.body) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = options.body.length;
-    }
-    const req = request(
-      { agent: t.agent, host: t.url.hostname, port: t.url.port, path: options.path, method: options.method, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-function makeAlert(i: number, prefix: string): object {
-  const team = i % 50;
-  return {
-    labels: {
-      alertname: `Bench${i % 20}`,
-      service: `svc-${team}-${i % 7}`,
-      severity: i % 3 === 0 ? 'critical' : 'warning',
-      instance: `host-${i}.example.org:9100`,
-      job: `job-${i % 11}`,
-      cluster: `eu-${i % 3}`,
-      env: 'prod',
-      id: `${prefix}${i}`,
-    },
-    annotations: { summary: `bench alert ${i}` },
-    generatorURL: 'http://prometheus.example.org/graph',
-  };
-}
-
-/** Request bodies are built before the clock starts, so the figure is the server's, not the client's. */
-function buildBodies(from: number, count: number, prefix: string): Buffer[] {
-  const bodies: Buffer[] = [];
-  for (let start = from; start < from + count; start += BATCH) {
-    const alerts = [];
-    for (let i = start; i < Math.min(from + count, start + BATCH); i++) alerts.push(makeAlert(i, prefix));
-    bodies.push(Buffer.from(JSON.stringify(alerts)));
-  }
-  return bodies;
-}
-
-/** Posts the bodies with IN_FLIGHT requests in flight; returns alerts per second. */
-async function postBodies(t: Target, bodies: readonly Buffer[], alerts: number): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  async function worker(): Promise<void> {
-    while (next < bodies.length) {
-      const r = await send(t, { method: 'POST', path: '/api/v2/alerts', body: bodies[next++]! });
-      if (r.status !== 200) throw new Error(`${t.name}: POST /api/v2/alerts answered ${r.status}: ${r.body.toString()}`);
-    }
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return alerts / ((performance.now() - t0) / 1000);
-}
-
 function postBatches(t: Target, from: number, count: number, prefix: string): Promise<number> {
   return postBodies(t, buildBodies(from, count, prefix), count);
+}
+
+/** The process's CPU time once it has gone idle (under one tick in 300 ms), or after 10 s. */
+async function cpuMsOnceIdle(pid: number): Promise<number> {
+  let last = cpuMs(pid);
+  for (let i = 0; i < 33; i++) {
+    await sleep(300);
+    const now = cpuMs(pid);
+    if (now - last < 10) return now;
+    last = now;
+  }
+  return last;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** RSS of both, sampled alike while idle: the median of RSS_SAMPLES samples 500 ms apart, from `afterMs` after the last request. */
@@ -231,27 +72,10 @@ async function groupsTimeMs(t: Target): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Latency samples, alternating between the targets so load changes hit both alike. */
+/** Latency p50 and p99 of each target (samples alternate between them, see latencySamples). */
 async function latencies(targets: readonly Target[], arrivals: Map<string, number>): Promise<{ p50: number; p99: number }[]> {
-  const sent = targets.map(() => new Map<string, number>());
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    for (const [j, t] of targets.entries()) {
-      const id = `${t.name}-${i}`;
-      const body = Buffer.from(JSON.stringify([{ labels: { alertname: 'Latency', bench: 'latency', latency_id: id } }]));
-      sent[j]!.set(id, performance.now());
-      await send(t, { method: 'POST', path: '/api/v2/alerts', body });
-      await sleep(5);
-    }
-  }
-  const key = (t: Target, id: string) => `/${t.name}/latency|${id}`;
-  const missing = () => targets.some((t, j) => [...sent[j]!.keys()].some((id) => !arrivals.has(key(t, id))));
-  const deadline = Date.now() + LATENCY_GROUP_WAIT_MS + 30_000;
-  while (Date.now() < deadline && missing()) await sleep(100);
-  return targets.map((t, j) => {
-    const lat = [...sent[j]!].map(([id, at]) => (arrivals.get(key(t, id)) ?? Infinity) - at - LATENCY_GROUP_WAIT_MS).sort((a, b) => a - b);
-    const pick = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
-    return { p50: pick(0.5), p99: pick(0.99) };
-  });
+  const samples = await latencySamples(targets, arrivals, { samples: LATENCY_SAMPLES });
+  return samples.map(({ latencyMs }) => ({ p50: quantile(latencyMs, 0.5), p99: quantile(latencyMs, 0.99) }));
 }
 
 function row(label: string, am: number, ar: number, unit: string, better: 'higher' | 'lower'): string {
@@ -268,7 +92,7 @@ async function main(): Promise<void> {
   const loadAtStart = load();
   try {
     targets.push(await start('alertmanager', capture.port, dir));
-    targets.push(await start('alertrouter', capture.port, dir));
+    targets.push(await start('alertrouter', capture.port, dir, { main: ALERTROUTER_MAIN }));
     const [am, ar] = targets as [Target, Target];
     const results: string[] = [];
     const notes: string[] = [];
@@ -329,10 +153,7 @@ async function main(): Promise<void> {
     console.log(`\nLoad average (1/5/15 min) at start: ${loadAtStart}; at end: ${load()}`);
     console.log('Targets: ingest ratio >= 2.00, RSS with 100k active alerts ratio <= 0.70, latency p99 ratio <= 1.00');
   } finally {
-    for (const t of targets) {
-      t.agent.destroy();
-      t.proc.kill('SIGTERM');
-    }
+    await stopAll(targets);
     capture.server.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,8 @@
  * health, readiness and reload under `<route prefix>/-/`, constructible from ApiDeps alone so
  * the daemon's wiring is a few lines (and tests run it on 127.0.0.1:0 with real parts).
  */
-import express, { type Application, type Request, type Response, type Router } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AlertrouterError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
@@ -89,8 +90,11 @@ function textOk(_req: Request, res: Response): void {
   res.status(200).type('text/plain; charset=utf-8').send('OK');
 }
 
-/** Builds the express application; it holds no state of its own beyond `deps`. */
-export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application {
+/**
+ * Builds the API as a node:http request handler: alert ingest's fast path, then the express
+ * application for everything else. It holds no state of its own beyond `deps`.
+ */
+export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestListener {
   const { logger } = options;
   const app = express();
   app.set('etag', false);
@@ -99,9 +103,6 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
   app.set('query parser', 'simple');
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  // Alert ingest first, ahead of the routers (the hot path; see postAlertsFastPath).
-  const prefix = options.routePrefix === '/' ? '' : options.routePrefix;
-  app.use(postAlertsFastPath(deps, { path: `${prefix}/api/v2/alerts`, maxBodyBytes }));
 
   const web = express.Router({ caseSensitive: true });
   web.use('/api/v2', createV2Router(deps, { maxBodyBytes, extend: options.extendV2 }));
@@ -143,5 +144,11 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): Application
     res.status(404).type('text/plain; charset=utf-8').send('404 page not found\n');
   });
   app.use(apiErrorHandler(logger));
-  return app;
+
+  // Alert ingest first, before express (the hot path; see postAlertsFastPath).
+  const prefix = options.routePrefix === '/' ? '' : options.routePrefix;
+  const ingest = postAlertsFastPath(deps, { path: `${prefix}/api/v2/alerts`, maxBodyBytes, logger });
+  return (req, res) => {
+    if (!ingest(req, res)) app(req, res);
+  };
 }

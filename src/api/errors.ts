@@ -3,7 +3,8 @@
  * layer's `{"code":N,"message":"…"}` (bad JSON, missing required field, wrong media type,
  * unknown path or method) and a handler's bare JSON string (`"bad matcher format: foo"`).
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AlertrouterError } from '../util/errors.js';
 
@@ -32,21 +33,34 @@ export class ApiError extends AlertrouterError {
   }
 }
 
-/** Writes an ApiError in its shape. */
-export function sendApiError(res: Response, err: ApiError): void {
-  res.status(err.status);
+/**
+ * Writes an ApiError in its shape: status, the error's headers, a UTF-8 Content-Type and
+ * Content-Length, the body (none for HEAD). Plain node:http, so the alert-ingest fast path,
+ * which runs without express, answers byte for byte as express's routes do.
+ */
+export function sendApiError(res: ServerResponse, err: ApiError): void {
+  res.statusCode = err.status;
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  let type: string;
+  let body: string;
   switch (err.shape) {
     case 'openapi':
-      res.type('application/json').send(JSON.stringify({ code: err.apiCode, message: err.message }));
-      return;
+      type = 'application/json; charset=utf-8';
+      body = JSON.stringify({ code: err.apiCode, message: err.message });
+      break;
     case 'payload':
       // go-openapi's JSON producer uses json.Encoder, which ends the value with a newline.
-      res.type('application/json').send(JSON.stringify(err.message) + '\n');
-      return;
+      type = 'application/json; charset=utf-8';
+      body = JSON.stringify(err.message) + '\n';
+      break;
     case 'text':
-      res.type('text/plain; charset=utf-8').send(err.message + '\n');
+      type = 'text/plain; charset=utf-8';
+      body = err.message + '\n';
   }
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  if (res.req.method === 'HEAD') res.end();
+  else res.end(body);
 }
 
 interface BodyParserError {
@@ -63,31 +77,38 @@ function isBodyParserError(err: unknown): err is BodyParserError {
 }
 
 /**
- * Express error middleware: ApiErrors in their shape, body-reading failures (too large,
- * aborted) as OpenAPI-shaped 4xx, anything else as a logged 500 that does not leak internals.
+ * Answers a failed request: an ApiError in its shape, a body-reading failure (too large,
+ * aborted) as an OpenAPI-shaped 4xx, anything else as a logged 500 that does not leak
+ * internals. `request` names it in the log line. The response must not be sent yet.
  */
+export function answerError(err: unknown, request: { readonly method: string; readonly path: string }, res: ServerResponse, logger: Logger): void {
+  const { method, path } = request;
+  if (err instanceof ApiError) {
+    if (err.status >= 500) logger.error({ err, path, method }, 'API request failed');
+    else logger.info({ status: err.status, method, path, reason: err.message }, 'request rejected');
+    sendApiError(res, err);
+    return;
+  }
+  if (isBodyParserError(err) && err.status < 500) {
+    const message =
+      err.type === 'entity.too.large'
+        ? `request body larger than the limit of ${err.limit ?? '?'} bytes`
+        : `reading request body failed: ${err.message}`;
+    logger.info({ status: err.status, method, path, reason: message }, 'request rejected');
+    sendApiError(res, new ApiError(err.status, message, { shape: 'openapi' }));
+    return;
+  }
+  logger.error({ err, path, method }, 'API request failed');
+  sendApiError(res, new ApiError(500, 'internal error: ' + (err instanceof Error ? err.message : String(err)), { shape: 'openapi' }));
+}
+
+/** Express error middleware: answerError, unless the answer has begun (express then ends the connection). */
 export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
-    if (err instanceof ApiError) {
-      if (err.status >= 500) logger.error({ err, path: req.path, method: req.method }, 'API request failed');
-      else logger.info({ status: err.status, method: req.method, path: req.path, reason: err.message }, 'request rejected');
-      sendApiError(res, err);
-      return;
-    }
-    if (isBodyParserError(err) && err.status < 500) {
-      const message =
-        err.type === 'entity.too.large'
-          ? `request body larger than the limit of ${err.limit ?? '?'} bytes`
-          : `reading request body failed: ${err.message}`;
-      logger.info({ status: err.status, method: req.method, path: req.path, reason: message }, 'request rejected');
-      sendApiError(res, new ApiError(err.status, message, { shape: 'openapi' }));
-      return;
-    }
-    logger.error({ err, path: req.path, method: req.method }, 'API request failed');
-    sendApiError(res, new ApiError(500, 'internal error: ' + (err instanceof Error ? err.message : String(err)), { shape: 'openapi' }));
+    answerError(err, { method: req.method, path: req.path }, res, logger);
   };
 }

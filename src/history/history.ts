@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NotifyAttempt } from '../pipeline/retry.js';
 import type { Clock } from '../util/clock.js';
-import { openSqlite } from '../util/sqlite.js';
+import { openSqlite, type WalCheckpointer } from '../util/sqlite.js';
 
 /** One recorded attempt, as queries return it. */
 export interface HistoryEntry {
@@ -55,6 +55,8 @@ export interface NotificationHistoryOptions {
   readonly flushIntervalMs?: number;
   /** Queued attempts that trigger a write at once; default 500. */
   readonly batchSize?: number;
+  /** Checkpoints the WAL off this thread; without one, SQLite checkpoints inside commits. */
+  readonly walCheckpointer?: WalCheckpointer;
 }
 
 const SCHEMA = `
@@ -102,6 +104,8 @@ const MAX_QUEUED = 50_000;
 
 export class NotificationHistory {
   private readonly db: Database.Database;
+  private readonly path: string;
+  private readonly walCheckpointer: WalCheckpointer | undefined;
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly logger: Logger;
@@ -120,8 +124,10 @@ export class NotificationHistory {
     this.logger = options.logger;
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 500;
+    this.path = options.path;
+    this.walCheckpointer = options.walCheckpointer;
     // NORMAL: losing the last batch on power loss is acceptable for a history.
-    this.db = openSqlite(options.path, { synchronous: 'NORMAL' });
+    this.db = openSqlite(options.path, { synchronous: 'NORMAL', checkpointedElsewhere: this.walCheckpointer !== undefined });
     this.db.exec(SCHEMA);
     this.insertOne = this.db.prepare(
       'INSERT INTO notifications (at_ms, receiver, integration, idx, group_key, fingerprints, firing, attempt, outcome, error, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -167,7 +173,9 @@ export class NotificationHistory {
       this.writeBatch(batch);
     } catch (err) {
       this.logger.error({ err, dropped: batch.length, path: this.db.name }, 'writing the notification history failed; these attempts are not recorded');
+      return;
     }
+    this.walCheckpointer?.committed(this.path);
   }
 
   /** Attempts matching the query, newest first, at most `limit`. */
@@ -199,7 +207,9 @@ export class NotificationHistory {
       this.db.prepare('DELETE FROM notification_alerts WHERE notification_id IN (SELECT id FROM notifications WHERE at_ms < ?)').run(cutoff);
       return this.db.prepare('DELETE FROM notifications WHERE at_ms < ?').run(cutoff).changes;
     });
-    return run();
+    const removed = run();
+    if (removed > 0) this.walCheckpointer?.committed(this.path);
+    return removed;
   }
 
   /** Writes what is queued and closes the database; later records are ignored. */

@@ -61,6 +61,23 @@ const HTTP_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 20, 60];
 const HTTP_SIZE_BUCKETS = [100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
 const QUERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+type BoundCounter = ReturnType<Counter['labels']>;
+type BoundHistogram = ReturnType<Histogram['labels']>;
+
+/**
+ * The series of a label value, bound on first use and kept: a labelled inc or observe hashes
+ * its label set every time, which several times per notification added up. For label values
+ * from a small fixed set only.
+ */
+function bound<T>(make: (value: string) => T): (value: string) => T {
+  const series = new Map<string, T>();
+  return (value) => {
+    let s = series.get(value);
+    if (s === undefined) series.set(value, (s = make(value)));
+    return s;
+  };
+}
+
 /**
  * Alertmanager's alertmanager_config_hash: the MD5 of the configuration file's bytes, its
  * first 6 bytes read as a little-endian integer (48 bits fit a float64 exactly).
@@ -118,6 +135,9 @@ export class DaemonMetrics {
   readonly notify: NotifyMetrics;
   private readonly received: Counter<'status' | 'version'>;
   private readonly invalid: Counter<'version'>;
+  private readonly receivedV2: Readonly<Record<keyof ReceivedAlerts, BoundCounter>>;
+  /** Bound HTTP series by `<handler> <method>`, made on first use (methods from clients: at most 64 kept). */
+  private readonly httpSeries = new Map<string, { seconds: BoundHistogram; bytes: BoundHistogram }>();
   private readonly reloadOk: Gauge;
   private readonly reloadOkAt: Gauge;
   private readonly configHash: Gauge;
@@ -202,33 +222,40 @@ export class DaemonMetrics {
       this.received.inc({ status: 'resolved', version }, 0);
       this.invalid.inc({ version }, 0);
     }
+    this.receivedV2 = {
+      firing: this.received.labels({ status: 'firing', version: 'v2' }),
+      resolved: this.received.labels({ status: 'resolved', version: 'v2' }),
+      invalid: this.invalid.labels({ version: 'v2' }),
+    };
 
-    const byIntegration = (name: string, help: string): Counter<'integration'> => {
+    const byIntegration = (name: string, help: string): ((integration: string) => BoundCounter) => {
       const c = new Counter({ name, help, labelNames: ['integration'], registers });
-      for (const integration of INTEGRATIONS) c.inc({ integration }, 0);
-      return c;
+      const series = bound((integration) => c.labels({ integration }));
+      for (const integration of INTEGRATIONS) series(integration).inc(0);
+      return series;
     };
     const notifications = byIntegration('alertmanager_notifications_total', 'The total number of attempted notifications.');
     const notificationsFailed = byIntegration('alertmanager_notifications_failed_total', 'The total number of failed notifications.');
     const requests = byIntegration('alertmanager_notification_requests_total', 'The total number of attempted notification requests.');
     const requestsFailed = byIntegration('alertmanager_notification_requests_failed_total', 'The total number of failed notification requests.');
-    const latency = new Histogram({
+    const latencyHistogram = new Histogram({
       name: 'alertmanager_notification_latency_seconds',
       help: 'The latency of notifications in seconds.',
       labelNames: ['integration'],
       buckets: [1, 5, 10, 15, 20],
       registers,
     });
-    for (const integration of INTEGRATIONS) latency.zero({ integration });
+    for (const integration of INTEGRATIONS) latencyHistogram.zero({ integration });
+    const latency = bound((integration) => latencyHistogram.labels({ integration }));
     this.notify = {
       notificationDone(integration, ok) {
-        notifications.inc({ integration });
-        if (!ok) notificationsFailed.inc({ integration });
+        notifications(integration).inc();
+        if (!ok) notificationsFailed(integration).inc();
       },
       requestDone(integration, ok, latencyMs) {
-        latency.observe({ integration }, latencyMs / 1000);
-        requests.inc({ integration });
-        if (!ok) requestsFailed.inc({ integration });
+        latency(integration).observe(latencyMs / 1000);
+        requests(integration).inc();
+        if (!ok) requestsFailed(integration).inc();
       },
     };
 
@@ -292,9 +319,9 @@ export class DaemonMetrics {
 
   /** Counts one POST of alerts (API v2). */
   alertsReceived(counts: ReceivedAlerts): void {
-    this.received.inc({ status: 'firing', version: 'v2' }, counts.firing);
-    this.received.inc({ status: 'resolved', version: 'v2' }, counts.resolved);
-    this.invalid.inc({ version: 'v2' }, counts.invalid);
+    this.receivedV2.firing.inc(counts.firing);
+    this.receivedV2.resolved.inc(counts.resolved);
+    this.receivedV2.invalid.inc(counts.invalid);
   }
 
   /** Records a configuration (re)load: on success its text (hashed) and when, on failure only that it failed. */
@@ -325,9 +352,15 @@ export class DaemonMetrics {
 
   /** One HTTP request answered; `handler` must come from a small fixed set (label cardinality). */
   httpRequestDone(request: { readonly handler: string; readonly method: string; readonly durationMs: number; readonly bytes: number }): void {
-    const labels = { handler: request.handler, method: request.method.toLowerCase() };
-    this.httpSeconds.observe(labels, request.durationMs / 1000);
-    this.httpBytes.observe(labels, request.bytes);
+    const key = `${request.handler} ${request.method}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      const labels = { handler: request.handler, method: request.method.toLowerCase() };
+      series = { seconds: this.httpSeconds.labels(labels), bytes: this.httpBytes.labels(labels) };
+      if (this.httpSeries.size < 64) this.httpSeries.set(key, series);
+    }
+    series.seconds.observe(request.durationMs / 1000);
+    series.bytes.observe(request.bytes);
   }
 
   /** A GET started (+1) or ended (-1) under the concurrency limit. */

@@ -4,12 +4,14 @@
  * reads it to decide whether a flush needs sending; the record stage writes it after a send.
  *
  * Kept in SQLite and committed synchronously on every send, so that a killed process neither
- * sends again what it already sent nor forgets it (Alertmanager snapshots every 15 min).
+ * sends again what it already sent nor forgets it (Alertmanager snapshots every 15 min). With
+ * a WalCheckpointer, the checkpoints of its WAL (and their fsyncs) run on another thread rather
+ * than inside the commit of a send that happens to fill the WAL.
  */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../util/clock.js';
 import { every } from '../util/every.js';
-import { openSqlite, StorageError } from '../util/sqlite.js';
+import { openSqlite, StorageError, type WalCheckpointer } from '../util/sqlite.js';
 
 /** Which integration of which receiver notified which aggregation group. */
 export interface NflogKey {
@@ -48,6 +50,8 @@ export interface SqliteNotificationLogOptions {
   readonly path: string;
   /** How long entries are kept at most (default 120h). */
   readonly retentionMs?: number;
+  /** Checkpoints the WAL off this thread; without one, SQLite checkpoints inside commits. */
+  readonly walCheckpointer?: WalCheckpointer;
 }
 
 const SCHEMA = `
@@ -76,6 +80,8 @@ type KeyParams = [receiver: string, integration: string, idx: number, groupKey: 
 
 export class SqliteNotificationLog implements NotificationLog {
   readonly retentionMs: number;
+  private readonly path: string;
+  private readonly walCheckpointer: WalCheckpointer | undefined;
   private readonly db: Database.Database;
   private readonly selectOne: Database.Statement<KeyParams, Row>;
   private readonly upsert: Database.Statement<[...KeyParams, string, string, number, number]>;
@@ -84,8 +90,10 @@ export class SqliteNotificationLog implements NotificationLog {
 
   constructor(options: SqliteNotificationLogOptions) {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
-    // FULL: sends are rare and each one must be on disk before we claim it happened.
-    this.db = openSqlite(options.path, { synchronous: 'NORMAL' });
+    this.path = options.path;
+    this.walCheckpointer = options.walCheckpointer;
+    // NORMAL (WAL): a commit survives the process being killed without an fsync per send.
+    this.db = openSqlite(options.path, { synchronous: 'NORMAL', checkpointedElsewhere: this.walCheckpointer !== undefined });
     this.db.exec(SCHEMA);
     this.selectOne = this.db.prepare<KeyParams, Row>(
       'SELECT firing, resolved, timestamp_ms, expires_at_ms FROM nflog WHERE receiver = ? AND integration = ? AND idx = ? AND group_key = ?',
@@ -127,11 +135,14 @@ export class SqliteNotificationLog implements NotificationLog {
     } catch (err) {
       throw new StorageError(`notification log "${this.db.name}": recording ${describe(key)} failed: ${(err as Error).message}`, { cause: err });
     }
+    this.walCheckpointer?.committed(this.path);
   }
 
   /** Removes entries whose expiry is at or before `nowMs`; returns how many. */
   gc(nowMs: number): number {
-    return this.deleteExpired.run(nowMs).changes;
+    const removed = this.deleteExpired.run(nowMs).changes;
+    if (removed > 0) this.walCheckpointer?.committed(this.path);
+    return removed;
   }
 
   /** Runs gc every `intervalMs` (Alertmanager's maintenance: 15m) on `clock`; returns a stop function. */

@@ -149,6 +149,29 @@ const IDLE_CONNECTION_TIMEOUT_MS = 90_000;
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
+ * Ends a request early, on the caller's abort or at its timeout, by destroying the exchange in
+ * progress (redirect hops and a proxy's CONNECT included): what Node's `signal` option does per
+ * ClientRequest, without an AbortController, AbortSignal and their listeners per request.
+ */
+class Cancellation {
+  /** Why the request was cancelled; undefined while it was not. */
+  reason: 'timeout' | 'aborted' | undefined;
+  private current: http.ClientRequest | undefined;
+
+  cancel(reason: 'timeout' | 'aborted'): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.current?.destroy(new Error(`request ${reason === 'timeout' ? 'timed out' : 'aborted'}`));
+  }
+
+  /** `request` is the exchange in progress from now on (destroyed at once when already cancelled). */
+  track(request: http.ClientRequest): void {
+    this.current = request;
+    if (this.reason !== undefined) request.destroy(new Error(`request ${this.reason === 'timeout' ? 'timed out' : 'aborted'}`));
+  }
+}
+
+/**
  * An HTTP client for one http_config. Apart from the config it holds only idle keep-alive
  * connections (as Go's client does): a new connection per notification cost about a third of a
  * webhook's latency on loopback. Safe to share.
@@ -174,28 +197,21 @@ export class HttpClient {
    * final answer, whatever its status. Rejects with HttpRequestError when no answer came.
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(req.signal?.reason);
     if (req.signal?.aborted) throw new HttpRequestError('aborted', `${req.method} ${req.url}: aborted before sending`);
+    const cancellation = new Cancellation();
+    const onAbort = (): void => cancellation.cancel('aborted');
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const cancelTimer =
-      req.timeoutMs && req.timeoutMs > 0
-        ? this.clock.setTimer(req.timeoutMs, () => {
-            timedOut = true;
-            controller.abort();
-          })
-        : undefined;
+    const cancelTimer = req.timeoutMs && req.timeoutMs > 0 ? this.clock.setTimer(req.timeoutMs, () => cancellation.cancel('timeout')) : undefined;
     try {
       let url = new URL(req.url);
       let method = req.method;
       let body = req.body;
       const originalHost = url.host;
       for (let hop = 0; ; hop++) {
-        const res = await this.once({ url, method, body, headers: req.headers ?? {}, sendAuth: url.host === originalHost }, controller.signal)
+        const res = await this.once({ url, method, body, headers: req.headers ?? {}, sendAuth: url.host === originalHost }, cancellation)
           .catch((err: unknown) => {
-            if (timedOut) throw new HttpRequestError('timeout', `${method} ${describeUrl(url)}: no answer within ${req.timeoutMs}ms`, { cause: err });
-            if (controller.signal.aborted) throw new HttpRequestError('aborted', `${method} ${describeUrl(url)}: aborted`, { cause: err });
+            if (cancellation.reason === 'timeout') throw new HttpRequestError('timeout', `${method} ${describeUrl(url)}: no answer within ${req.timeoutMs}ms`, { cause: err });
+            if (cancellation.reason === 'aborted') throw new HttpRequestError('aborted', `${method} ${describeUrl(url)}: aborted`, { cause: err });
             throw err;
           });
         const next = redirectMethod(res.status, method);
@@ -216,7 +232,7 @@ export class HttpClient {
 
   private async once(
     req: { url: URL; method: string; body: string | Uint8Array | undefined; headers: Readonly<Record<string, string>>; sendAuth: boolean },
-    signal: AbortSignal,
+    cancellation: Cancellation,
   ): Promise<HttpResponse> {
     const { url } = req;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -239,7 +255,6 @@ export class HttpClient {
     const options: https.RequestOptions = {
       method: req.method,
       headers,
-      signal,
       // Through a proxy each request opens its own connection (and CONNECT tunnel).
       agent: proxy ? false : secure ? this.agents.https : this.agents.http,
       ...tlsOpts,
@@ -257,18 +272,18 @@ export class HttpClient {
       options.host = url.hostname.replace(/^\[|\]$/g, '');
       options.port = url.port || (secure ? 443 : 80);
       if (proxy && secure) {
-        const socket = await this.connectTunnel(proxy, url, signal);
+        const socket = await this.connectTunnel(proxy, url, cancellation);
         options.createConnection = () => tls.connect({ ...tlsOpts, socket, servername: tlsOpts.servername ?? url.hostname });
       }
     }
     options.path = path;
 
-    return this.exchange(options, { secure, payload, describe: `${req.method} ${describeUrl(url)}`, retryStale: true });
+    return this.exchange(options, { secure, payload, describe: `${req.method} ${describeUrl(url)}`, retryStale: true, cancellation });
   }
 
   private exchange(
     options: https.RequestOptions,
-    how: { secure: boolean; payload: Buffer | Uint8Array | undefined; describe: string; retryStale: boolean },
+    how: { secure: boolean; payload: Buffer | Uint8Array | undefined; describe: string; retryStale: boolean; cancellation: Cancellation },
   ): Promise<HttpResponse> {
     const { payload } = how;
     return new Promise<HttpResponse>((resolve, reject) => {
@@ -288,18 +303,19 @@ export class HttpClient {
       request.on('error', (err: NodeJS.ErrnoException) => {
         // The server closed a pooled connection just as we reused it: nothing reached it, so
         // send once more on a new connection, as Go's transport does.
-        if (how.retryStale && request.reusedSocket && STALE_CONNECTION_CODES.has(err.code ?? '') && !options.signal?.aborted) {
+        if (how.retryStale && request.reusedSocket && STALE_CONNECTION_CODES.has(err.code ?? '') && how.cancellation.reason === undefined) {
           resolve(this.exchange(options, { ...how, retryStale: false }));
           return;
         }
         reject(new HttpRequestError('network', `${how.describe}: ${err.message}`, { cause: err }));
       });
+      how.cancellation.track(request);
       request.end(payload);
     });
   }
 
   // HTTPS through a proxy: a CONNECT tunnel, then TLS with the target inside it.
-  private connectTunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<net.Socket> {
+  private connectTunnel(proxy: URL, target: URL, cancellation: Cancellation): Promise<net.Socket> {
     const headers: Record<string, string> = { host: target.host };
     for (const [name, values] of Object.entries(this.config.proxyConnectHeader ?? {})) headers[name] = values.join(', ');
     if (proxy.username) {
@@ -312,7 +328,6 @@ export class HttpClient {
         method: 'CONNECT',
         path: `${target.hostname}:${target.port || 443}`,
         headers,
-        signal,
         agent: false,
       });
       req.on('connect', (res, socket) => {
@@ -323,6 +338,7 @@ export class HttpClient {
         }
       });
       req.on('error', (err) => reject(new HttpRequestError('network', `proxy ${proxy.host}: ${err.message}`, { cause: err })));
+      cancellation.track(req);
       req.end();
     });
   }

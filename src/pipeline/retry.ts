@@ -107,8 +107,9 @@ export function retryStage(options: RetryStageOptions): Stage {
           return alerts;
         }
       }
-      // ctx.logger carries the group key (aggrGroup); one line per attempt follows.
-      const log = ctx.logger.child({ receiver: ctx.receiverName, integration: name });
+      // ctx.logger carries the group key (aggrGroup); one line per attempt follows, with these
+      // fields first (as a child logger would put them, without building one per flush).
+      const receiver = ctx.receiverName;
       const fingerprints = toSend.map((a) => a.fingerprint);
       const firing = toSend.reduce((n, a) => (isResolved(a, ctx.nowMs) ? n : n + 1), 0);
       const report = (fields: Pick<NotifyAttempt, 'attempt' | 'atMs' | 'latencyMs' | 'outcome' | 'error'>): void => {
@@ -137,7 +138,7 @@ export function retryStage(options: RetryStageOptions): Stage {
           const latencyMs = performance.now() - started;
           metrics?.requestDone?.(notifier.integration, true, latencyMs);
           metrics?.notificationDone?.(notifier.integration, true);
-          log.info({ attempt, outcome: 'success', numAlerts: toSend.length, latencyMs: roundMs(latencyMs) }, 'notify success');
+          ctx.logger.info({ receiver, integration: name, attempt, outcome: 'success', numAlerts: toSend.length, latencyMs: roundMs(latencyMs) }, 'notify success');
           report({ attempt, atMs, latencyMs, outcome: 'success' });
           return alerts;
         } catch (err) {
@@ -146,12 +147,12 @@ export function retryStage(options: RetryStageOptions): Stage {
           lastError = err;
           if (!(err instanceof NotifyError && err.retryable)) {
             metrics?.notificationDone?.(notifier.integration, false);
-            log.error({ attempt, outcome: 'failed', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err }, 'notify attempt failed, giving up (not retryable)');
+            ctx.logger.error({ receiver, integration: name, attempt, outcome: 'failed', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err }, 'notify attempt failed, giving up (not retryable)');
             report({ attempt, atMs, latencyMs, outcome: 'failed', error: messageOf(err) });
             throw new NotifyGiveUpError('notify_failed', `${where}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${messageOf(err)}`, { attempts: attempt, cause: err });
           }
           const waitMs = backoffDelayMs(attempt, random(), backoff);
-          log.warn({ attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
+          ctx.logger.warn({ receiver, integration: name, attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
           report({ attempt, atMs, latencyMs, outcome: 'retry', error: messageOf(err) });
           await sleep(clock, waitMs, ctx.signal);
         }

@@ -11,13 +11,17 @@
  * snapshot), the held alerts are written as a new snapshot, handed to the writer in parts
  * between requests, and the journal entries it covers are dropped. Alerts are immutable, so
  * the list taken at the start is a consistent picture as of that entry.
+ *
+ * The writer thread is also the daemon's WalCheckpointer: databases committed to on the main
+ * thread (notification log, history) have their WAL checkpointed there, once it is large, the
+ * check made about a second after their commits.
  */
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { newAlert, type Alert } from '../alert/alert.js';
 import type { Clock } from '../util/clock.js';
-import { StorageError } from '../util/sqlite.js';
+import { StorageError, type WalCheckpointer } from '../util/sqlite.js';
 import { startModuleWorker } from '../util/worker.js';
 import type { AlertPersistence } from './alerts.js';
 import { entryBytes, replayEntry, type BodyDecoder, type JournalEntry, type PostedBody, type SequencedEntry } from './journal.js';
@@ -49,6 +53,9 @@ const SNAPSHOT_PART = 2000;
 /** Journal bytes allowed per alert held at the last snapshot, on top of compactAfterBytes. */
 const JOURNAL_BYTES_PER_ALERT = 1024;
 
+/** How long after a commit the writer thread checks that database's WAL (WalCheckpointer). */
+const WAL_CHECKPOINT_DELAY_MS = 1000;
+
 type WriterCall = Exclude<WriterRequest, { close: true }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -59,7 +66,7 @@ interface WriterCallState {
   readonly answered: Promise<void>;
 }
 
-export class SqliteAlertPersistence implements AlertPersistence {
+export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer {
   private readonly path: string;
   private readonly clock: Clock;
   private readonly flushIntervalMs: number;
@@ -85,6 +92,11 @@ export class SqliteAlertPersistence implements AlertPersistence {
   private snapshotting: Promise<void> | undefined;
   private closed = false;
   private loaded = false;
+  /** Databases with commits since their WAL was last handed to the writer for a checkpoint. */
+  private readonly walsToCheckpoint = new Set<string>();
+  private cancelCheckpointTimer: (() => void) | undefined;
+  /** The checkpoint request the writer has not answered yet (one at a time). */
+  private checkpointInFlight: Promise<void> | undefined;
 
   constructor(options: SqliteAlertPersistenceOptions) {
     this.path = options.path;
@@ -171,6 +183,34 @@ export class SqliteAlertPersistence implements AlertPersistence {
     this.writer();
   }
 
+  /** WalCheckpointer: the writer thread checks `path`'s WAL within WAL_CHECKPOINT_DELAY_MS. */
+  committed(path: string): void {
+    if (this.closed) return;
+    this.walsToCheckpoint.add(path);
+    this.cancelCheckpointTimer ??= this.clock.setTimer(WAL_CHECKPOINT_DELAY_MS, () => {
+      this.cancelCheckpointTimer = undefined;
+      void this.checkpointWals();
+    });
+  }
+
+  /**
+   * Has the writer check, now, the WAL of every database committed to since the last check and
+   * checkpoint those with WAL_CHECKPOINT_FRAMES or more waiting; resolves once it did (failures
+   * are logged: those connections still checkpoint by themselves once their WAL is very large).
+   */
+  async checkpointWals(): Promise<void> {
+    this.cancelCheckpointTimer?.();
+    this.cancelCheckpointTimer = undefined;
+    while (this.checkpointInFlight) await this.checkpointInFlight;
+    if (this.walsToCheckpoint.size === 0 || this.closed) return;
+    const paths = [...this.walsToCheckpoint];
+    this.walsToCheckpoint.clear();
+    this.checkpointInFlight = this.call(this.nextId++, { checkpoint: paths })
+      .catch((err: Error) => this.logger?.warn({ err: err.message }, 'checkpointing a SQLite WAL failed; its connection checkpoints by itself once the WAL is large'))
+      .finally(() => (this.checkpointInFlight = undefined));
+    await this.checkpointInFlight;
+  }
+
   /** Number of entries not yet handed to the writer. */
   get pendingCount(): number {
     return this.pending.length;
@@ -224,6 +264,8 @@ export class SqliteAlertPersistence implements AlertPersistence {
     await this.drain();
     this.closed = true;
     this.cancelTimer?.();
+    this.cancelCheckpointTimer?.();
+    this.cancelCheckpointTimer = undefined;
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {

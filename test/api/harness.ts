@@ -3,7 +3,7 @@
  * tree built from RouteConfig and the Dispatcher (its flushes go to a stage that records them).
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApiApp, type ApiAppOptions } from '../../src/api/app.js';
 import type { ApiConfigView, ApiDeps } from '../../src/api/deps.js';
@@ -104,7 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     extendV2: options.extendV2,
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
