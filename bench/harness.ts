@@ -5,10 +5,11 @@
  * time read from /proc. Loopback only; every wait is bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { sleep } from './proc.js';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 export const ALERTROUTER_MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
@@ -25,14 +26,6 @@ export interface Target {
   url: URL;
   proc: ChildProcess;
   agent: Agent;
-}
-
-export const sleep = (ms: number): Promise<unknown> => new Promise((r) => setTimeout(r, ms));
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** The value at quantile `q` of ascending `sorted`. */
@@ -232,29 +225,6 @@ export async function postBodies(t: Target, bodies: readonly Buffer[], alerts: n
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return alerts / ((performance.now() - t0) / 1000);
-}
-
-/** User + system CPU time of a process (all threads), in ms. */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
-}
-
-/** User + system CPU time of a process's main thread and of all its other threads, in ms. */
-export function cpuMsByThread(pid: number): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      if (tid === String(pid)) main += ms;
-      else others += ms;
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return { main, others };
 }
 
 /** Latency samples of one target: webhook arrival minus POST start minus group_wait, and the POST's own time (ms). */

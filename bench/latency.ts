@@ -20,12 +20,9 @@ import { join } from 'node:path';
 import {
   ALERTROUTER_MAIN,
   buildBodies,
-  cpuMsByThread,
   latencySamples,
-  median,
   postBodies,
   quantile,
-  sleep,
   start,
   startCapture,
   stopAll,
@@ -33,6 +30,7 @@ import {
   type StartOptions,
   type Target,
 } from './harness.js';
+import { cpuMsByThread, median, sleep } from './proc.js';
 
 const ROUNDS = Math.max(1, Number(process.env.LAT_ROUNDS ?? 4));
 const SAMPLES = Number(process.env.LAT_SAMPLES ?? 200);

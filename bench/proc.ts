@@ -2,7 +2,7 @@
  * Measuring a benchmarked server process from outside (Linux /proc), shared by the benches that
  * start daemons: CPU time of all its threads, waiting until it is idle, RSS.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -10,6 +10,23 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
+}
+
+/** User + system CPU time of a process's main thread and of all its other threads, in ms. */
+export function cpuMsByThread(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      if (tid === String(pid)) main += ms;
+      else others += ms;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return { main, others };
 }
 
 /** The process's CPU time once it has gone idle (under one tick in 300 ms), or after 10 s. */

@@ -18,10 +18,11 @@
  * Env: BENCH_INGEST (alerts for the ingest figure, split over the rounds; default 80000),
  * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALERTROUTER_MAIN, BATCH, buildBodies, cpuMs, latencySamples, median, postBodies, quantile, send, sleep, start, startCapture, stopAll, type Target } from './harness.js';
+import { ALERTROUTER_MAIN, BATCH, buildBodies, latencySamples, postBodies, quantile, send, start, startCapture, stopAll, type Target } from './harness.js';
+import { cpuMs, cpuMsOnceIdle, median, rssMiB, sleep } from './proc.js';
 
 const INGEST_ALERTS = Number(process.env.BENCH_INGEST ?? 80_000);
 const ACTIVE_ALERTS = Number(process.env.BENCH_ACTIVE ?? 100_000);
@@ -34,24 +35,6 @@ const SETTLE_MS = 15_000;
 
 function postBatches(t: Target, from: number, count: number, prefix: string): Promise<number> {
   return postBodies(t, buildBodies(from, count, prefix), count);
-}
-
-/** The process's CPU time once it has gone idle (under one tick in 300 ms), or after 10 s. */
-async function cpuMsOnceIdle(pid: number): Promise<number> {
-  let last = cpuMs(pid);
-  for (let i = 0; i < 33; i++) {
-    await sleep(300);
-    const now = cpuMs(pid);
-    if (now - last < 10) return now;
-    last = now;
-  }
-  return last;
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** RSS of both, sampled alike while idle: the median of RSS_SAMPLES samples 500 ms apart, from `afterMs` after the last request. */
