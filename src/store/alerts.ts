@@ -54,6 +54,9 @@ export interface GcOptions {
   readonly retain?: (alert: Alert) => boolean;
 }
 
+/** POST bodies up to this size (UTF-16 code units) are recorded as they are; senders' batches are far smaller. */
+export const MAX_RECORDED_BODY_CHARS = 256 * 1024;
+
 export class AlertStore {
   private readonly alerts = new Map<string, Alert>();
   private readonly listeners = new Set<AlertStoreListener>();
@@ -79,7 +82,10 @@ export class AlertStore {
   put(alerts: readonly Alert[], options: { readonly nowMs?: number; readonly posted?: PostedBody } = {}): void {
     if (alerts.length === 0) return;
     const nowMs = options.posted?.nowMs ?? options.nowMs ?? this.clock.nowMs();
-    const recordPost = options.posted && this.persistence?.recordPost ? this.persistence : undefined;
+    // A large body is recorded as the alerts it stored instead: those coalesce by fingerprint
+    // while the writer is behind, so a flood of large bodies is not held in memory whole.
+    const recordPost =
+      options.posted && options.posted.body.length <= MAX_RECORDED_BODY_CHARS && this.persistence?.recordPost ? this.persistence : undefined;
     const stored: Alert[] | undefined = recordPost ? undefined : [];
     for (const incoming of alerts) {
       const held = this.alerts.get(incoming.fingerprint);

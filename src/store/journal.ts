@@ -45,11 +45,20 @@ export function entryBytes(entry: JournalEntry): number {
   switch (entry.kind) {
     case 'post':
       return entry.posted.body.length;
-    case 'set':
-      return entry.alerts.length * 400;
+    case 'set': {
+      let bytes = 0;
+      for (const a of entry.alerts) bytes += 200 + labelBytes(a.labels) + labelBytes(a.annotations) + a.generatorURL.length;
+      return bytes;
+    }
     case 'delete':
       return entry.fingerprints.length * 20;
   }
+}
+
+function labelBytes(labels: Readonly<Record<string, string>>): number {
+  let bytes = 0;
+  for (const name in labels) bytes += name.length + labels[name]!.length + 6;
+  return bytes;
 }
 
 /**

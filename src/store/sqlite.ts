@@ -50,6 +50,16 @@ const WRITER_YOUNG_GENERATION_MB = 4;
 /** Alerts per snapshot message; one is handed over per turn of the event loop. */
 const SNAPSHOT_PART = 2000;
 
+/** Pending bytes that make a batch at once, besides `maxPending` entries. */
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Batches handed to the writer and not yet committed, at most: while the writer is behind, new
+ * entries wait (and alerts saved as they are coalesce by fingerprint), so a flood of large
+ * alerts costs memory for the latest version of each, not for every version.
+ */
+const MAX_IN_FLIGHT = 2;
+
 /** Journal bytes allowed per alert held at the last snapshot, on top of compactAfterBytes. */
 const JOURNAL_BYTES_PER_ALERT = 1024;
 
@@ -79,6 +89,9 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
   private worker: Worker | undefined;
   private nextSeq: number;
   private pending: SequencedEntry[] = [];
+  private pendingBytes = 0;
+  /** Where in `pending` the latest 'set' entry of each fingerprint is (one alert per such entry). */
+  private pendingSetAt = new Map<string, number>();
   /** Batches handed to the writer and not yet committed, by call id. */
   private readonly inFlight = new Map<number, SequencedEntry[]>();
   /** Calls to the writer awaiting their reply, by id. */
@@ -110,8 +123,23 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
     this.nextSeq = lastSeq(this.db) + 1;
   }
 
+  /**
+   * Records alerts as they are, one entry each. A version not yet handed to the writer is
+   * replaced by the newer one: a 'set' overwrites whatever came before it, so replaying the
+   * rest without the older version ends in the same state.
+   */
   saveBatch(alerts: readonly Alert[]): void {
-    this.append({ kind: 'set', alerts: [...alerts] });
+    this.ensureOpen();
+    for (const a of alerts) {
+      const at = this.pendingSetAt.get(a.fingerprint);
+      if (at !== undefined) {
+        const superseded = this.pending[at]!;
+        this.pendingBytes -= entryBytes(superseded.entry);
+        this.pending[at] = { seq: superseded.seq, entry: { kind: 'set', alerts: [] } };
+      }
+      this.pendingSetAt.set(a.fingerprint, this.pending.length);
+      this.append({ kind: 'set', alerts: [a] });
+    }
   }
 
   recordPost(posted: PostedBody): void {
@@ -216,21 +244,32 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
     return this.pending.length;
   }
 
-  /** Hands all pending entries to the writer now, as one batch. */
+  /**
+   * Hands all pending entries to the writer now, as one batch — unless MAX_IN_FLIGHT batches are
+   * still being written: then they wait until one is committed.
+   */
   flush(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    if (this.pending.length === 0 || this.closed) return;
+    if (this.pending.length === 0 || this.closed || this.inFlight.size >= MAX_IN_FLIGHT) return;
     const entries = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
+    this.pendingSetAt = new Map();
     const id = this.nextId++;
     this.inFlight.set(id, entries);
     this.call(id, { entries }).then(
-      () => this.inFlight.delete(id),
+      () => {
+        this.inFlight.delete(id);
+        if (this.batchDue()) this.flush();
+        else this.armTimer();
+      },
       (err: Error) => {
         this.inFlight.delete(id);
         this.logger?.error({ err: err.message, entries: entries.length }, `persisting alerts to "${this.path}" failed; will retry`);
         this.pending = [...entries, ...this.pending];
+        this.pendingBytes = this.pending.reduce((sum, e) => sum + entryBytes(e.entry), 0);
+        this.pendingSetAt = new Map();
         this.armTimer();
       },
     );
@@ -278,13 +317,19 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
 
   private append(entry: JournalEntry): void {
     this.ensureOpen();
+    const bytes = entryBytes(entry);
     this.pending.push({ seq: this.nextSeq++, entry });
-    this.journalBytes += entryBytes(entry);
-    if (this.pending.length >= this.maxPending) this.flush();
+    this.pendingBytes += bytes;
+    this.journalBytes += bytes;
+    if (this.batchDue()) this.flush();
     else this.armTimer();
     if (!this.snapshotting && this.journalBytes > this.compactAfterBytes + this.heldAtSnapshot * JOURNAL_BYTES_PER_ALERT) {
       void this.snapshot().catch(() => {});
     }
+  }
+
+  private batchDue(): boolean {
+    return this.pending.length >= this.maxPending || this.pendingBytes >= MAX_PENDING_BYTES;
   }
 
   private async writeSnapshot(source: () => readonly Alert[]): Promise<void> {

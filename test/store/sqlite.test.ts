@@ -191,7 +191,7 @@ test('sqlite persistence: when the writer thread dies, what was handed to it is 
   assert.deepEqual(rowsOnDisk(path).includes(b.fingerprint), true, 'later writes go to the new writer');
 });
 
-test('sqlite persistence: batches handed over one after another are committed in order', async (t) => {
+test('sqlite persistence: while two batches are being written, further changes wait, and a newer version of an alert replaces the waiting one', async (t) => {
   const path = tempDb(t);
   const clock = new FakeClock();
   const p = open(t, { path, clock });
@@ -201,12 +201,36 @@ test('sqlite persistence: batches handed over one after another are committed in
     p.saveBatch([version(v)]);
     p.flush();
   }
-  assert.equal(p.pendingCount, 0);
+  // Versions 1 and 2 went to the writer; 3 waited and was replaced by 4 (an empty entry keeps its place).
+  assert.equal(p.pendingCount, 2);
   assert.deepEqual(p.loadAll().map((a) => a.annotations['v']), ['4']);
   await p.drain();
+  assert.equal(p.pendingCount, 0);
   assert.deepEqual(journalRows(path).map((r) => r.kind), ['set', 'set', 'set', 'set']);
   const reader = open(t, { path, clock });
   assert.deepEqual(reader.loadAll().map((a) => a.annotations['v']), ['4']);
+});
+
+test('sqlite persistence: a large POST body is recorded as the alerts it stored, which coalesce', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = open(t, { path, clock, decodeBody: decodePostedBody, flushIntervalMs: 10_000 });
+  const store = new AlertStore({ clock, persistence: p });
+  for (let i = 0; i < 3; i++) {
+    const big = posted(clock.nowMs() + i, [{ labels: { alertname: 'Big' }, annotations: { blob: String(i).repeat(300 * 1024) } }]);
+    store.put(big.alerts, { posted: big.posted });
+  }
+  const small = posted(clock.nowMs(), [{ labels: { alertname: 'Small' } }]);
+  store.put(small.alerts, { posted: small.posted });
+  // One 'set' per big put, the older ones emptied; the small body as it arrived.
+  assert.equal(p.pendingCount, 4);
+  await p.drain();
+  const rows = journalRows(path);
+  assert.deepEqual(rows.map((r) => r.kind), ['set', 'set', 'set', 'post']);
+  const again = open(t, { path, clock, decodeBody: decodePostedBody });
+  const loaded = again.loadAll().sort(byFp);
+  assert.deepEqual(loaded, store.list().sort(byFp));
+  assert.equal(loaded.find((a) => a.labels['alertname'] === 'Big')!.annotations['blob']!.slice(0, 1), '2');
 });
 
 /** A POST body as Prometheus sends it, and what the API made of it at `nowMs`. */
