@@ -4,7 +4,7 @@
  * status 1 when any failed.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { lazy, zod } from '../util/lazy.js';
 import type { TestSendOutcome } from '../notify/test-send.js';
 import { AlertrouterError } from '../util/errors.js';
 import { ExtClientError, requestExt } from './ext-client.js';
@@ -33,16 +33,21 @@ export class ReceiversTestError extends AlertrouterError {
   }
 }
 
-const outcomesSchema = z.array(
-  z.object({
-    integration: z.string(),
-    index: z.number(),
-    ok: z.boolean(),
-    error: z.string().optional(),
-    latencyMs: z.number(),
-    alerts: z.number(),
-  }),
-);
+/** Built on first use (util/lazy.ts: zod is not loaded at startup). */
+const schemas = lazy(() => {
+  const { z } = zod();
+  const outcomesSchema = z.array(
+    z.object({
+      integration: z.string(),
+      index: z.number(),
+      ok: z.boolean(),
+      error: z.string().optional(),
+      latencyMs: z.number(),
+      alerts: z.number(),
+    }),
+  );
+  return { outcomesSchema };
+});
 
 /**
  * One line per integration, in the receiver's order, e.g.
@@ -109,7 +114,7 @@ export async function receiversCommand(argv: readonly string[], deps: CliDeps): 
     body,
     timeoutMs: values.timeout,
   });
-  const parsed = outcomesSchema.safeParse(answer);
+  const parsed = schemas().outcomesSchema.safeParse(answer);
   if (!parsed.success) throw new ExtClientError(`test notification: unexpected answer ${JSON.stringify(answer).slice(0, 200)}`);
   const outcomes: TestSendOutcome[] = parsed.data;
   deps.io.stdout(values.output === 'json' ? JSON.stringify(outcomes, null, 2) + '\n' : formatTestOutcomes(receiver, outcomes));

@@ -7,7 +7,7 @@
  * unknown id, 415 for a body that is not JSON.
  */
 import express, { type Request, type Router } from 'express';
-import { z } from 'zod';
+import { lazy, zod } from '../../util/lazy.js';
 import { RecurringSilenceError, type RecurringSilence, type RecurringSilenceSpec, type SilenceWindow } from '../../silence/recurring.js';
 import type { Clock } from '../../util/clock.js';
 import { DurationError, formatDuration, parseDuration } from '../../util/duration.js';
@@ -31,16 +31,21 @@ export interface RecurringSilencesApiDeps {
   readonly recurring: RecurringSilenceStore;
 }
 
-const bodySchema = z.object({
-  matchers: z
-    .array(z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().default(true) }))
-    .min(1),
-  schedule: z.string(),
-  duration: z.string(),
-  timeZone: z.string().default('UTC'),
-  createdBy: z.string(),
-  comment: z.string(),
-  expireWhenResolved: z.boolean().default(false),
+/** Built on first use (util/lazy.ts: zod is not loaded at startup). */
+const schemas = lazy(() => {
+  const { z } = zod();
+  const bodySchema = z.object({
+    matchers: z
+      .array(z.object({ name: z.string(), value: z.string(), isRegex: z.boolean(), isEqual: z.boolean().default(true) }))
+      .min(1),
+    schedule: z.string(),
+    duration: z.string(),
+    timeZone: z.string().default('UTC'),
+    createdBy: z.string(),
+    comment: z.string(),
+    expireWhenResolved: z.boolean().default(false),
+  });
+  return { bodySchema };
 });
 
 function badRequest(message: string, cause?: unknown): ApiError {
@@ -58,7 +63,7 @@ export function decodeRecurringSilence(text: string): RecurringSilenceSpec {
   } catch (err) {
     throw badRequest(`parsing recurring silence body failed: ${(err as Error).message}`, err);
   }
-  const parsed = bodySchema.safeParse(raw);
+  const parsed = schemas().bodySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';

@@ -15,7 +15,8 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazy, zod } from '../../util/lazy.js';
 import type { Alert } from '../../alert/alert.js';
 import type { Labels } from '../../labels/labels.js';
 import type { Notifier } from '../../notify/notifier.js';
@@ -127,17 +128,22 @@ function onlyOne(selector: DataSelector): void {
   if (given.length > 1) throw new TryApiError(400, `give at most one of data, groupKey and receiver (got ${given.join(' and ')})`);
 }
 
-const renderSchema = z.strictObject({
-  template: z.string(),
-  html: z.boolean().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-  groupKey: z.string().optional(),
-  receiver: z.string().optional(),
-});
-
-const testSchema = z.strictObject({
-  alerts: z.array(z.unknown()).min(1).optional(),
-  groupKey: z.string().optional(),
+/** Built on first use (util/lazy.ts: zod is not loaded at startup). */
+const schemas = lazy(() => {
+  const { z } = zod();
+  const renderSchema = z.strictObject({
+    template: z.string(),
+    html: z.boolean().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    groupKey: z.string().optional(),
+    receiver: z.string().optional(),
+  });
+  
+  const testSchema = z.strictObject({
+    alerts: z.array(z.unknown()).min(1).optional(),
+    groupKey: z.string().optional(),
+  });
+  return { renderSchema, testSchema };
 });
 
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, want: string): T {
@@ -189,7 +195,7 @@ export function tryRouter(deps: TryApiDeps): Router {
   router
     .route('/templates/render')
     .post(body, (req, res) => {
-      const input = parseBody(String(req.body ?? ''), renderSchema, 'rendering template failed', '{"template": "…", "html"?: bool, "data"? | "groupKey"? | "receiver"?}');
+      const input = parseBody(String(req.body ?? ''), schemas().renderSchema, 'rendering template failed', '{"template": "…", "html"?: bool, "data"? | "groupKey"? | "receiver"?}');
       onlyOne(input);
       const view = deps.current();
       const nowMs = clock.nowMs();
@@ -234,7 +240,7 @@ export function tryRouter(deps: TryApiDeps): Router {
     .route('/receivers/:name/test')
     .post(body, async (req, res) => {
       const name = String(req.params.name);
-      const input = parseBody(String(req.body ?? ''), testSchema, 'test notification failed', '{"alerts"?: [postable alerts] | "groupKey"?: "…"}');
+      const input = parseBody(String(req.body ?? ''), schemas().testSchema, 'test notification failed', '{"alerts"?: [postable alerts] | "groupKey"?: "…"}');
       if (input.alerts !== undefined && input.groupKey !== undefined) {
         throw new TryApiError(400, 'give at most one of alerts and groupKey (got both)');
       }

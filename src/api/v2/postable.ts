@@ -6,7 +6,7 @@
  *   3. per alert, after defaults: Alertmanager's `Alert.Validate` → the valid alerts are stored,
  *      the invalid ones listed in a 400 (done in prepareAlerts).
  */
-import { z } from 'zod';
+import { lazy, zod } from '../../util/lazy.js';
 import { newAlert, type Alert } from '../../alert/alert.js';
 import { fingerprint, sortedLabelNames, type Labels } from '../../labels/labels.js';
 import { intern } from '../../labels/intern.js';
@@ -28,15 +28,20 @@ export interface PostableAlert {
 
 const FIELDS = ['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] as const;
 
-const labelSetSchema = z.record(z.string(), z.string()).nullish();
-const postableSchema = z.looseObject({
-  labels: labelSetSchema,
-  annotations: labelSetSchema,
-  startsAt: z.string().nullish(),
-  endsAt: z.string().nullish(),
-  generatorURL: z.string().nullish(),
+/** Built on first use (util/lazy.ts: zod is not loaded at startup). */
+const schemas = lazy(() => {
+  const { z } = zod();
+  const labelSetSchema = z.record(z.string(), z.string()).nullish();
+  const postableSchema = z.looseObject({
+    labels: labelSetSchema,
+    annotations: labelSetSchema,
+    startsAt: z.string().nullish(),
+    endsAt: z.string().nullish(),
+    generatorURL: z.string().nullish(),
+  });
+  const bodySchema = z.array(postableSchema).nullable();
+  return { bodySchema };
 });
-const bodySchema = z.array(postableSchema).nullable();
 
 // Go's JSON decoder turns unpaired surrogates (`"\udcff"`) into U+FFFD; JSON.parse keeps them.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -183,7 +188,7 @@ export function decodePostableAlerts(text: string): PostableAlert[] {
   const fast = decodeCommonBody(raw, text);
   if (fast !== undefined) return fast;
   if (Array.isArray(raw)) raw = raw.map(canonicalKeys);
-  const parsed = bodySchema.safeParse(raw);
+  const parsed = schemas().bodySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issuePath(issue.path)}: ` : 'body: ';

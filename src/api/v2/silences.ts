@@ -10,7 +10,7 @@
  * answers, where it appears only when set).
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
+import { lazy, zod } from '../../util/lazy.js';
 import type { Matcher } from '../../labels/matcher.js';
 import { parseMatcher } from '../../labels/parse.js';
 import type { SilenceExtras } from '../../silence/repository.js';
@@ -68,23 +68,28 @@ function canonicalKeys(item: unknown, fields: readonly string[]): unknown {
   return out;
 }
 
-const matcherSchema = z.looseObject({
-  name: z.string().nullish(),
-  value: z.string().nullish(),
-  isRegex: z.boolean().nullish(),
-  isEqual: z.boolean().nullish(),
+/** Built on first use (util/lazy.ts: zod is not loaded at startup). */
+const schemas = lazy(() => {
+  const { z } = zod();
+  const matcherSchema = z.looseObject({
+    name: z.string().nullish(),
+    value: z.string().nullish(),
+    isRegex: z.boolean().nullish(),
+    isEqual: z.boolean().nullish(),
+  });
+  const silenceSchema = z
+    .looseObject({
+      id: z.string().nullish(),
+      matchers: z.array(matcherSchema.nullable()).nullish(),
+      startsAt: z.string().nullish(),
+      endsAt: z.string().nullish(),
+      createdBy: z.string().nullish(),
+      comment: z.string().nullish(),
+      expireWhenResolved: z.boolean().nullish(),
+    })
+    .nullable();
+  return { silenceSchema };
 });
-const silenceSchema = z
-  .looseObject({
-    id: z.string().nullish(),
-    matchers: z.array(matcherSchema.nullable()).nullish(),
-    startsAt: z.string().nullish(),
-    endsAt: z.string().nullish(),
-    createdBy: z.string().nullish(),
-    comment: z.string().nullish(),
-    expireWhenResolved: z.boolean().nullish(),
-  })
-  .nullable();
 
 function badBody(reason: string): ApiError {
   return new ApiError(400, `parsing silence body failed: ${reason}`, { shape: 'openapi' });
@@ -121,7 +126,7 @@ export function decodePostableSilence(text: string): PostableSilence {
     const r = raw as { matchers: unknown[] };
     raw = { ...r, matchers: r.matchers.map((m) => canonicalKeys(m, MATCHER_FIELDS)) };
   }
-  const parsed = silenceSchema.safeParse(raw);
+  const parsed = schemas().silenceSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
