@@ -74,28 +74,27 @@ export class AlertStore {
 
   /**
    * Stores the alerts, merging each with the one held under its fingerprint by
-   * Alertmanager's rules at `options.nowMs` (default: the clock's now), and tells subscribers
-   * about each stored result. With `options.posted` — the POST body the alerts were decoded
-   * from at that time, which must decode to exactly these alerts — persistence records the
-   * body rather than the stored alerts.
+   * Alertmanager's rules, and tells subscribers about each stored result. With `posted` — the
+   * POST body the alerts were decoded from, which must decode to exactly these alerts — they
+   * are merged at `posted.nowMs` and persistence records the body rather than the stored alerts.
    */
-  put(alerts: readonly Alert[], options: { readonly nowMs?: number; readonly posted?: PostedBody } = {}): void {
+  put(alerts: readonly Alert[], options: { readonly posted?: PostedBody } = {}): void {
     if (alerts.length === 0) return;
-    const nowMs = options.posted?.nowMs ?? options.nowMs ?? this.clock.nowMs();
+    const nowMs = options.posted?.nowMs ?? this.clock.nowMs();
     // A large body is recorded as the alerts it stored instead: those coalesce by fingerprint
     // while the writer is behind, so a flood of large bodies is not held in memory whole.
-    const recordPost =
-      options.posted && options.posted.body.length <= MAX_RECORDED_BODY_CHARS && this.persistence?.recordPost ? this.persistence : undefined;
-    const stored: Alert[] | undefined = recordPost ? undefined : [];
+    const recordedBody =
+      options.posted && options.posted.body.length <= MAX_RECORDED_BODY_CHARS && this.persistence?.recordPost ? options.posted : undefined;
+    const stored: Alert[] = [];
     for (const incoming of alerts) {
       const held = this.alerts.get(incoming.fingerprint);
       const alert = held ? combineOnPut(held, incoming, nowMs) : incoming;
       this.alerts.set(alert.fingerprint, alert);
-      stored?.push(alert);
+      if (!recordedBody) stored.push(alert);
       for (const l of this.listeners) l.onPut?.(alert);
     }
-    if (recordPost) recordPost.recordPost!(options.posted!);
-    else this.persistence?.saveBatch(stored!);
+    if (recordedBody) this.persistence!.recordPost!(recordedBody);
+    else this.persistence?.saveBatch(stored);
   }
 
   /** The alert held under `fingerprint`, if any. */
