@@ -59,6 +59,13 @@ export function framesToCheckpoint(path: string): number {
   }
 }
 
+/**
+ * Page cache per connection (KiB). better-sqlite3 builds SQLite with a 16 MB default; the alert
+ * writer filled it while appending the journal, ~16 MiB of resident memory that appending never
+ * reads back. SQLite's own default (2,000 KiB) is plenty for our tables' working sets.
+ */
+const PAGE_CACHE_KIB = 2048;
+
 export interface OpenSqliteOptions {
   /**
    * 'FULL' syncs every commit to disk (for rare writes that must survive power loss);
@@ -90,6 +97,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions): Database.D
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
     db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (options.checkpointedElsewhere) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     return db;
   } catch (err) {
