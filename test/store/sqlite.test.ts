@@ -39,9 +39,13 @@ function rowsOnDisk(path: string): string[] {
 }
 
 function journalRows(path: string): { seq: number; kind: string }[] {
+  return journalRowsWithBodies(path).map(({ seq, kind }) => ({ seq, kind }));
+}
+
+function journalRowsWithBodies(path: string): { seq: number; kind: string; body: string }[] {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare('SELECT seq, kind FROM journal ORDER BY seq').all() as { seq: number; kind: string }[];
+    return db.prepare('SELECT seq, kind, body FROM journal ORDER BY seq').all() as { seq: number; kind: string; body: string }[];
   } finally {
     db.close();
   }
@@ -211,26 +215,50 @@ test('sqlite persistence: while two batches are being written, further changes w
   assert.deepEqual(reader.loadAll().map((a) => a.annotations['v']), ['4']);
 });
 
+test('sqlite persistence: batches handed to the writer hold about 64 KiB of entries at most, two at a time', async (t) => {
+  const path = tempDb(t);
+  const clock = new FakeClock();
+  const p = open(t, { path, clock, decodeBody: decodePostedBody, flushIntervalMs: 10_000 });
+  const store = new AlertStore({ clock, persistence: p });
+  for (let i = 0; i < 10; i++) {
+    const x = posted(clock.nowMs(), [{ labels: { alertname: `A${i}` }, annotations: { pad: 'x'.repeat(20 * 1024) } }]);
+    store.put(x.alerts, { posted: x.posted });
+  }
+  // ~20 KiB bodies: a batch goes once 64 KiB are pending, with 4 bodies; two such batches are
+  // with the writer, and the last two bodies wait for one of them.
+  assert.equal(p.pendingCount, 2);
+  await p.drain();
+  assert.equal(journalRows(path).length, 10);
+  const again = open(t, { path, clock, decodeBody: decodePostedBody });
+  assert.deepEqual(again.loadAll().sort(byFp), store.list().sort(byFp));
+});
+
 test('sqlite persistence: a large POST body is recorded as the alerts it stored, which coalesce', async (t) => {
   const path = tempDb(t);
   const clock = new FakeClock();
   const p = open(t, { path, clock, decodeBody: decodePostedBody, flushIntervalMs: 10_000 });
   const store = new AlertStore({ clock, persistence: p });
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const big = posted(clock.nowMs() + i, [{ labels: { alertname: 'Big' }, annotations: { blob: String(i).repeat(300 * 1024) } }]);
     store.put(big.alerts, { posted: big.posted });
   }
   const small = posted(clock.nowMs(), [{ labels: { alertname: 'Small' } }]);
   store.put(small.alerts, { posted: small.posted });
-  // One 'set' per big put, the older ones emptied; the small body as it arrived.
+  // One 'set' per big put. Each is a batch at once by its size: the first two went to the writer,
+  // the next three wait, the older two of them emptied. The small body waits as it arrived.
   assert.equal(p.pendingCount, 4);
+  assert.deepEqual(
+    p.loadAll().map((a) => a.annotations['blob']?.slice(0, 1)).sort(),
+    ['4', undefined].sort(),
+  );
   await p.drain();
-  const rows = journalRows(path);
-  assert.deepEqual(rows.map((r) => r.kind), ['set', 'set', 'set', 'post']);
+  const rows = journalRowsWithBodies(path);
+  assert.deepEqual(rows.map((r) => r.kind), ['set', 'set', 'set', 'set', 'set', 'post']);
+  assert.deepEqual(rows.map((r) => r.body.length > 300 * 1024), [true, true, false, false, true, false]);
   const again = open(t, { path, clock, decodeBody: decodePostedBody });
   const loaded = again.loadAll().sort(byFp);
   assert.deepEqual(loaded, store.list().sort(byFp));
-  assert.equal(loaded.find((a) => a.labels['alertname'] === 'Big')!.annotations['blob']!.slice(0, 1), '2');
+  assert.equal(loaded.find((a) => a.labels['alertname'] === 'Big')!.annotations['blob']!.slice(0, 1), '4');
 });
 
 /** A POST body as Prometheus sends it, and what the API made of it at `nowMs`. */
