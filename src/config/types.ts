@@ -43,7 +43,7 @@ export interface HttpClientConfig {
   readonly bearerToken?: string;
   /** As written (for display); already folded into `authorization`. */
   readonly bearerTokenFile?: string;
-  /** Accepted and kept as Alertmanager does (client-credentials token fetch). */
+  /** Client credentials: a token fetched from token_url is sent as the Authorization header (notify/oauth2.ts). */
   readonly oauth2?: OAuth2Config;
   readonly tlsConfig?: TlsConfig;
   readonly proxyUrl?: string;

@@ -3,8 +3,9 @@
  * client does: basic auth (password or password_file), an Authorization header (credentials or
  * credentials_file; bearer_token folded in), tls_config (CA, client certificate, server name,
  * insecure_skip_verify, min/max version), follow_redirects, proxy_url (with CONNECT for https),
- * plus a per-request timeout and AbortSignal. Secret files are read on every request, so a
- * rotated token or certificate is picked up without a reload.
+ * oauth2 client credentials (oauth2.ts), plus a per-request timeout and AbortSignal. Secret
+ * files are read on every request, so a rotated token or certificate is picked up without a
+ * reload.
  *
  * Built on node:http/https: Node 20's global fetch takes no custom TLS options without undici.
  */
@@ -15,17 +16,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpClientConfig, TlsConfig } from '../config/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { AlertrouterError } from '../util/errors.js';
-
-/** A request that got no HTTP answer: refused, reset, TLS failure, timeout, aborted, bad config file. */
-export class HttpRequestError extends AlertrouterError {
-  /** `timeout`, `aborted`, `config` (a file of the http_config unreadable) or `network`. */
-  readonly reason: 'timeout' | 'aborted' | 'config' | 'network';
-  constructor(reason: HttpRequestError['reason'], message: string, options?: { cause?: unknown }) {
-    super(`http_${reason}`, message, options);
-    this.reason = reason;
-  }
-}
+import { describeUrl, HttpRequestError } from './http-error.js';
+import { MAX_TOKEN_RESPONSE_BYTES, OAuth2TokenSource } from './oauth2.js';
 
 export interface HttpRequest {
   readonly method: string;
@@ -82,12 +74,12 @@ async function readPem(path: string | undefined, what: string): Promise<Buffer |
   }
 }
 
-/** The Authorization header an http_config asks for, if any (files read now). */
+/**
+ * The Authorization header for an http_config's fixed credentials (basic_auth, authorization,
+ * bearer_token), if any, files read now. oauth2 is not one of them: its token comes from the
+ * HttpClient's OAuth2TokenSource.
+ */
 export async function authorizationHeader(config: HttpClientConfig): Promise<string | undefined> {
-  if (config.oauth2) {
-    // Sending without the token would look like success to nobody; say what is missing instead.
-    throw new HttpRequestError('config', 'http_config: oauth2 is not supported by alertrouter yet (use authorization or basic_auth)');
-  }
   if (config.basicAuth) {
     const { username, password, passwordFile } = config.basicAuth;
     const secret = passwordFile ? await readSecret(passwordFile, 'basic_auth password_file') : (password ?? '');
@@ -137,11 +129,6 @@ function redirectMethod(status: number, method: string): string | undefined {
   return undefined;
 }
 
-function describeUrl(url: URL): string {
-  // Credentials in a URL never reach logs or error messages.
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
-
 // Go's http.Transport default; idle connections older than this are closed.
 const IDLE_CONNECTION_TIMEOUT_MS = 90_000;
 
@@ -180,6 +167,8 @@ export class HttpClient {
   private readonly config: HttpClientConfig;
   private readonly maxResponseBytes: number;
   private readonly clock: Clock;
+  /** Fetches and keeps the token when the config has oauth2. */
+  private readonly tokenSource: OAuth2TokenSource | undefined;
   // Idle sockets are unref'd by Node, so they never keep the process alive.
   private readonly agents = {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_TIMEOUT_MS }),
@@ -190,6 +179,16 @@ export class HttpClient {
     this.config = config;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.clock = options.clock ?? systemClock;
+    if (config.oauth2) {
+      // The token endpoint is reached through oauth2's own tls_config and proxy_url, never with
+      // the credentials of this config (as Prometheus builds its token client).
+      const { tlsConfig, proxyUrl } = config.oauth2;
+      const endpointConfig: HttpClientConfig = { tlsConfig, followRedirects: true, enableHttp2: true, ...(proxyUrl !== undefined ? { proxyUrl } : {}) };
+      this.tokenSource = new OAuth2TokenSource(config.oauth2, {
+        client: new HttpClient(endpointConfig, { clock: this.clock, maxResponseBytes: MAX_TOKEN_RESPONSE_BYTES }),
+        clock: this.clock,
+      });
+    }
   }
 
   /**
@@ -201,14 +200,18 @@ export class HttpClient {
     const cancellation = new Cancellation();
     const onAbort = (): void => cancellation.cancel('aborted');
     req.signal?.addEventListener('abort', onAbort, { once: true });
+    const startedMs = this.clock.nowMs();
     const cancelTimer = req.timeoutMs && req.timeoutMs > 0 ? this.clock.setTimer(req.timeoutMs, () => cancellation.cancel('timeout')) : undefined;
     try {
       let url = new URL(req.url);
       let method = req.method;
       let body = req.body;
       const originalHost = url.host;
+      // Once per request, not per redirect hop: an oauth2 token is fetched within the request's
+      // own time limit and abort signal.
+      const auth = await this.authorization(req, startedMs);
       for (let hop = 0; ; hop++) {
-        const res = await this.once({ url, method, body, headers: req.headers ?? {}, sendAuth: url.host === originalHost }, cancellation)
+        const res = await this.once({ url, method, body, headers: req.headers ?? {}, auth, sendAuth: url.host === originalHost }, cancellation)
           .catch((err: unknown) => {
             if (cancellation.reason === 'timeout') throw new HttpRequestError('timeout', `${method} ${describeUrl(url)}: no answer within ${req.timeoutMs}ms`, { cause: err });
             if (cancellation.reason === 'aborted') throw new HttpRequestError('aborted', `${method} ${describeUrl(url)}: aborted`, { cause: err });
@@ -230,8 +233,26 @@ export class HttpClient {
     }
   }
 
+  /** The Authorization header of the config (an oauth2 token fetched if needed), if any. */
+  private authorization(req: HttpRequest, startedMs: number): Promise<string | undefined> {
+    if (!this.tokenSource) return authorizationHeader(this.config);
+    const userAgent = Object.entries(req.headers ?? {}).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+    return this.tokenSource.authorization({
+      ...(userAgent !== undefined ? { userAgent } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.timeoutMs && req.timeoutMs > 0 ? { deadlineMs: startedMs + req.timeoutMs } : {}),
+    });
+  }
+
   private async once(
-    req: { url: URL; method: string; body: string | Uint8Array | undefined; headers: Readonly<Record<string, string>>; sendAuth: boolean },
+    req: {
+      url: URL;
+      method: string;
+      body: string | Uint8Array | undefined;
+      headers: Readonly<Record<string, string>>;
+      auth: string | undefined;
+      sendAuth: boolean;
+    },
     cancellation: Cancellation,
   ): Promise<HttpResponse> {
     const { url } = req;
@@ -240,8 +261,13 @@ export class HttpClient {
     }
     const headers: Record<string, string> = { ...req.headers };
     // Credentials go to the original host only. (Prometheus' client adds them on every hop, since
-    // its auth is a round tripper; a redirect to another host should not collect them.)
-    const auth = req.sendAuth ? await authorizationHeader(this.config) : undefined;
+    // its auth is a round tripper; a redirect to another host should not collect them.) An
+    // Authorization header of the caller's (an oauth2 token request's Basic credentials) is
+    // dropped there too, as Go's client does.
+    if (!req.sendAuth) {
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+    }
+    const auth = req.sendAuth ? req.auth : undefined;
     if (auth !== undefined) headers.authorization = auth;
     else if (req.sendAuth && (url.username || url.password)) {
       headers.authorization = 'Basic ' + Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');

@@ -13,7 +13,8 @@ import type { Alert } from '../alert/alert.js';
 import type { SlackConfig } from '../config/types.js';
 import type { FlushContext } from '../pipeline/context.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { HttpClient, HttpRequestError, type HttpResponse } from './http.js';
+import { HttpRequestError } from './http-error.js';
+import { HttpClient, type HttpResponse } from './http.js';
 import { NotifyError, type Notifier } from './notifier.js';
 import { encodeGoJson, WEBHOOK_USER_AGENT } from './webhook.js';
 import { buildTemplateData } from '../template/data.js';
@@ -207,7 +208,7 @@ export interface SlackNotifierOptions {
   readonly externalURL: string;
   /** global.resolve_timeout, so alerts sent without an end show the end Alertmanager gives them. */
   readonly resolveTimeoutMs?: number;
-  /** For Retry-After dates; the system clock when absent. */
+  /** For Retry-After dates and oauth2 token expiry; the system clock when absent. */
   readonly clock?: Clock;
   readonly userAgent?: string;
 }
@@ -226,7 +227,7 @@ export class SlackNotifier implements Notifier {
     this.index = options.index;
     this.sendResolved = options.config.sendResolved;
     this.clock = options.clock ?? systemClock;
-    this.client = new HttpClient(options.config.httpConfig);
+    this.client = new HttpClient(options.config.httpConfig, { clock: this.clock });
   }
 
   /** Renders and POSTs the message; throws NotifyError saying whether (and when) a retry can help. */
@@ -258,7 +259,10 @@ export class SlackNotifier implements Notifier {
       // Never the URL itself: for Slack it is the secret.
       const retryable = !(err instanceof HttpRequestError && err.reason === 'config');
       const reason = err instanceof HttpRequestError ? err.reason : 'network';
-      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${reason}: ${redactedCause(err, url)}`, { retryable, cause: err });
+      const cause = redactedCause(err, url);
+      // oauth2 failures already start with "oauth2:".
+      const detail = cause.startsWith(`${reason}:`) ? cause : `${reason}: ${cause}`;
+      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${detail}`, { retryable, cause: err });
     }
     const failure = judgeSlackResponse(res, { channel, nowMs: this.clock.nowMs() });
     if (failure) throw failure;

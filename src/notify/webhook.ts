@@ -11,7 +11,8 @@ import { sortedLabelNames, type Labels } from '../labels/labels.js';
 import type { FlushContext } from '../pipeline/context.js';
 import type { Clock } from '../util/clock.js';
 import { formatGoTime, GO_ZERO_TIME } from '../util/gotime.js';
-import { HttpClient, HttpRequestError } from './http.js';
+import { describeUrl, HttpRequestError } from './http-error.js';
+import { HttpClient } from './http.js';
 import { NotifyError, type Notifier } from './notifier.js';
 
 /**
@@ -124,17 +125,8 @@ export interface WebhookNotifierOptions {
   readonly index: number;
   readonly externalURL: string;
   readonly userAgent?: string;
-  /** Times the request timeout; the system clock by default. */
+  /** Times the request timeout and oauth2 token expiry; the system clock by default. */
   readonly clock?: Clock;
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '<unparsable url>';
-  }
 }
 
 /** One `webhook_configs` entry. */
@@ -172,11 +164,11 @@ export class WebhookNotifier implements Notifier {
       });
     } catch (err) {
       const retryable = !(err instanceof HttpRequestError && err.reason === 'config');
-      throw new NotifyError(`webhook ${redact(url)}: ${(err as Error).message}`, { retryable, cause: err });
+      throw new NotifyError(`webhook ${describeUrl(url)}: ${(err as Error).message}`, { retryable, cause: err });
     }
     if (res.status >= 200 && res.status < 300) return;
     const detail = res.body.trim() === '' ? '' : `: ${res.body.trim()}`;
-    throw new NotifyError(`unexpected status code ${res.status}: ${redact(url)}${detail}`, { retryable: res.status >= 500 && res.status < 600 });
+    throw new NotifyError(`unexpected status code ${res.status}: ${describeUrl(url)}${detail}`, { retryable: res.status >= 500 && res.status < 600 });
   }
 
   // url_file is read at every send, so rotating the secret URL needs no reload.
@@ -192,7 +184,7 @@ export class WebhookNotifier implements Notifier {
     }
     const url = text.trim();
     if (!/^https?:\/\//.test(url)) {
-      throw new NotifyError(`webhook: url_file ${JSON.stringify(file)} holds no http(s) URL (got ${JSON.stringify(redact(url))})`, { retryable: false });
+      throw new NotifyError(`webhook: url_file ${JSON.stringify(file)} holds no http(s) URL (got ${JSON.stringify(describeUrl(url))})`, { retryable: false });
     }
     return url;
   }

@@ -2,6 +2,7 @@
 // println eq ne lt le gt ge html js urlquery call — with Go's error texts.
 
 import type { TemplateFunc } from './exec.js';
+import { queryEscape } from '../util/gourl.js';
 import { evalArgsString, sprint, sprintf, sprintln } from './fmt.js';
 import {
   assignable,
@@ -232,18 +233,6 @@ export function jsEscapeString(s: string): string {
     if (r < 0x20) out += '\\u00' + r.toString(16).toUpperCase().padStart(2, '0');
     else if (r < 0x80 || PRINTABLE.test(ch)) out += ch;
     else out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');
-  }
-  return out;
-}
-
-/** Go's url.QueryEscape. */
-export function queryEscape(s: string): string {
-  let out = '';
-  for (const b of utf8.encode(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
   }
   return out;
 }

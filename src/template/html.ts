@@ -17,7 +17,8 @@ import { EscapeError, type ActionEscaper } from './exec.js';
 import { sprint } from './fmt.js';
 import { goToJson, T_HTML, T_URL } from './funcs.js';
 import type { PipeNode } from './ast.js';
-import { htmlEscapeString, queryEscape } from './builtins.js';
+import { queryEscape } from '../util/gourl.js';
+import { htmlEscapeString } from './builtins.js';
 import { GoNamed, type GoValue } from './values.js';
 
 type State =

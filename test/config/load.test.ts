@@ -89,6 +89,23 @@ describe('loadConfigString refuses with file, line, column and key path', () => 
     assert.match(err.message, /receiver "pager" uses pagerduty_configs, an integration alertrouter does not support \(got 1 pagerduty_configs entry, want only email_configs, slack_configs, webhook_configs\)$/);
   });
 
+  it('http_config: oauth2 with basic_auth, authorization or bearer_token(_file) is refused with Prometheus\' message', () => {
+    const withOAuth2 = (other: string) =>
+      refusal(`route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: http://x/\n        http_config:\n          oauth2:\n            client_id: c\n            client_secret: s\n            token_url: https://auth/token\n          ${other}\n`);
+    const hook = 'receivers[0].webhook_configs[0].http_config';
+    const basic = withOAuth2('basic_auth: {username: u, password: p}');
+    assert.equal(where(basic), `alertmanager.yml:9:13 ${hook}.oauth2`);
+    assert.match(basic.message, /^alertmanager\.yml:9:13: receivers\[0\]\.webhook_configs\[0\]\.http_config\.oauth2: at most one of basic_auth, oauth2 & authorization must be configured \(got both/);
+    const authz = withOAuth2('authorization: {credentials: t}');
+    assert.equal(where(authz), `alertmanager.yml:12:26 ${hook}.authorization`);
+    assert.match(authz.message, /at most one of basic_auth, oauth2 & authorization must be configured/);
+    for (const bearer of ['bearer_token: t', 'bearer_token_file: f']) {
+      const err = withOAuth2(bearer);
+      assert.equal(where(err), `alertmanager.yml:9:13 ${hook}.oauth2`);
+      assert.match(err.message, /at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured/);
+    }
+  });
+
   it('bad duration: names the value and the expected form', () => {
     const err = refusal('route:\n  receiver: r\n  group_wait: 30\n' + RECEIVER);
     assert.equal(where(err), 'alertmanager.yml:3:15 route.group_wait');
@@ -331,6 +348,23 @@ receivers:
     assert.equal(hook.httpConfig.tlsConfig?.certFile, '/abs/cert.pem');
     assert.equal(c.receivers[0]!.emailConfigs[0]!.tlsConfig.caFile, 'mail-ca.pem');
     assert.deepEqual(c.templateFiles, []);
+  });
+
+  it('oauth2: every key read; client_secret_file and oauth2.tls_config files joined with baseDir', () => {
+    const c = loadConfigString(
+      `route:\n  receiver: r\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: http://x/\n        http_config:\n          oauth2:\n            client_id: c\n            client_secret_file: secrets/oauth\n            token_url: https://auth/token\n            scopes: [a, b]\n            endpoint_params: {audience: x}\n            proxy_url: http://proxy:3128\n            tls_config: {ca_file: auth-ca.pem}\n`,
+      { baseDir: '/etc/am' },
+    );
+    assert.deepEqual(c.receivers[0]!.webhookConfigs[0]!.httpConfig.oauth2, {
+      clientId: 'c',
+      clientSecret: undefined,
+      clientSecretFile: '/etc/am/secrets/oauth',
+      scopes: ['a', 'b'],
+      tokenUrl: 'https://auth/token',
+      endpointParams: { audience: 'x' },
+      proxyUrl: 'http://proxy:3128',
+      tlsConfig: { caFile: '/etc/am/auth-ca.pem', certFile: undefined, keyFile: undefined, serverName: undefined, insecureSkipVerify: false, minVersion: undefined, maxVersion: undefined },
+    });
   });
 
   it('time_intervals and mute_time_intervals land in one map; inhibit rules are read', () => {

@@ -53,3 +53,31 @@ test('redaction: a secret key spelled with escapes in a quoted scalar is still h
   const plain = `route:\n  receiver: x   # comment kept\nreceivers:\n  - name: x\n`;
   assert.equal(redactSecrets(plain), plain);
 });
+
+test('redaction: an oauth2 client_secret is hidden; client_id, token_url, scopes, endpoint_params and client_secret_file show, as in Alertmanager', () => {
+  const original = loadConfigString(`route:
+  receiver: r
+receivers:
+  - name: r
+    webhook_configs:
+      - url: https://hook.example.org/alert
+        http_config:
+          oauth2:
+            client_id: alertrouter
+            client_secret: oauth-s3cret
+            token_url: https://auth.example.org/token
+            scopes: [alerts.write]
+            endpoint_params: {audience: hooks}
+      - url: https://hook2.example.org/alert
+        http_config:
+          oauth2:
+            client_id: other
+            client_secret_file: /etc/am/oauth-secret
+            token_url: https://auth.example.org/token
+`).original;
+  assert.ok(!original.includes('oauth-s3cret'));
+  assert.match(original, /client_secret: <secret>/);
+  for (const shown of ['client_id: alertrouter', 'token_url: https://auth.example.org/token', 'alerts.write', 'audience: hooks', 'client_secret_file: /etc/am/oauth-secret']) {
+    assert.ok(original.includes(shown), `${shown} is shown`);
+  }
+});

@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'node:test';
 import type { HttpClientConfig } from '../../src/config/types.js';
-import { HttpClient, HttpRequestError } from '../../src/notify/http.js';
+import { HttpRequestError } from '../../src/notify/http-error.js';
+import { HttpClient } from '../../src/notify/http.js';
 
 const CONFIG: HttpClientConfig = { followRedirects: true, enableHttp2: true };
 

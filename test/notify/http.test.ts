@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HttpClientConfig } from '../../src/config/types.js';
-import { HttpClient, HttpRequestError } from '../../src/notify/http.js';
+import { HttpRequestError } from '../../src/notify/http-error.js';
+import { HttpClient } from '../../src/notify/http.js';
 import { haveOpenssl, makeCerts, startCapture, type CaptureServer, type TestCerts } from './capture.js';
 
 const BASE: HttpClientConfig = { followRedirects: true, enableHttp2: true };
@@ -113,19 +114,33 @@ describe('HttpClient', () => {
     assert.equal(res.body.length, 100);
   });
 
-  test('oauth2 is refused with a clear configuration error instead of sending unauthenticated', async () => {
-    const config: HttpClientConfig = {
-      ...BASE,
-      oauth2: { clientId: 'c', clientSecret: 's', scopes: [], tokenUrl: 'http://127.0.0.1:1/token', endpointParams: {}, tlsConfig: { insecureSkipVerify: false } },
-    };
-    const before = a.requests.length;
-    await assert.rejects(new HttpClient(config).request({ method: 'GET', url: a.url }), (err: unknown) => {
-      assert.ok(err instanceof HttpRequestError);
-      assert.equal(err.reason, 'config');
-      assert.match(err.message, /oauth2 is not supported/);
-      return true;
-    });
-    assert.equal(a.requests.length, before);
+  test('an Authorization header of the caller\'s is not sent to a redirect target on another host either (as Go\'s client)', async () => {
+    a.answer(() => ({ status: 307, headers: { location: b.url + '/token' } }));
+    b.answer(() => ({ status: 200 }));
+    await new HttpClient(BASE).request({ method: 'POST', url: a.url + '/token', headers: { Authorization: 'Basic Yzpz' }, body: 'grant_type=client_credentials' });
+    assert.equal(a.requests.at(-1)!.headers.authorization, 'Basic Yzpz');
+    assert.equal(b.requests.at(-1)!.headers.authorization, undefined);
+  });
+
+  test('oauth2: the token request goes through oauth2.proxy_url; the token goes to the original host only', async () => {
+    const proxy = await startProxy();
+    try {
+      b.answer((req) =>
+        req.url === '/token' ? { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"via-proxy"}' } : { status: 200 },
+      );
+      a.answer(() => ({ status: 307, headers: { location: b.url + '/elsewhere' } }));
+      const config: HttpClientConfig = {
+        ...BASE,
+        oauth2: { clientId: 'c', clientSecret: 's', scopes: [], tokenUrl: b.url + '/token', endpointParams: {}, proxyUrl: proxy.url, tlsConfig: { insecureSkipVerify: false } },
+      };
+      assert.equal((await new HttpClient(config).request({ method: 'POST', url: a.url + '/hook', body: 'x' })).status, 200);
+      assert.deepEqual(proxy.seen.map((s) => s.line), [`POST ${b.url}/token`], 'only the token request used the proxy');
+      assert.equal(a.requests.at(-1)!.headers.authorization, 'Bearer via-proxy');
+      assert.equal(b.requests.at(-1)!.url, '/elsewhere');
+      assert.equal(b.requests.at(-1)!.headers.authorization, undefined);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('plain HTTP through proxy_url goes to the proxy in absolute form, with proxy credentials', async () => {

@@ -205,6 +205,30 @@ describe('SlackNotifier against a real HTTP server', () => {
     assert.fail('want a NotifyError');
   }
 
+  test('http_config.oauth2: the message carries the client-credentials token as Bearer; a token failure is retryable and hides the URL', async () => {
+    const tokenServer = await startCapture();
+    try {
+      tokenServer.answer(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"slack-tok","token_type":"bearer","expires_in":3600}' }));
+      server.answer(() => ({ status: 200, body: 'ok' }));
+      const oauth2 = { clientId: 'am', clientSecret: 's', scopes: ['chat:write'], tokenUrl: `${tokenServer.url}/token`, endpointParams: {}, tlsConfig: { insecureSkipVerify: false } };
+      const config = slackConfig({ apiUrl: `${server.url}/services/T0/B0/secret`, httpConfig: { ...HTTP, oauth2 } });
+      const slack = notifier(config);
+      await slack.notify(ctx(), alerts);
+      await slack.notify(ctx(), alerts);
+      assert.deepEqual(server.requests.slice(-2).map((r) => r.headers.authorization), ['Bearer slack-tok', 'Bearer slack-tok']);
+      assert.equal(tokenServer.requests.length, 1);
+      assert.equal(new URLSearchParams(tokenServer.requests[0]!.body).get('scope'), 'chat:write');
+
+      tokenServer.answer(() => ({ status: 503, body: 'down' }));
+      const err = await fails(notifier(config).notify(ctx(), alerts));
+      assert.equal(err.retryable, true);
+      assert.match(err.message, new RegExp(`POST <redacted>: oauth2: cannot fetch token from ${tokenServer.url}/token: 503 Service Unavailable: down`));
+      assert.ok(!err.message.includes('secret'), err.message);
+    } finally {
+      await tokenServer.close();
+    }
+  });
+
   test('posts the rendered message as Go-encoded JSON with Alertmanager\'s headers', async () => {
     server.answer(() => ({ status: 200, body: 'ok' }));
     const before = server.requests.length;

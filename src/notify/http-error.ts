@@ -1,0 +1,35 @@
+/**
+ * The error of the HTTP client notifiers send with, in a module of its own so that the client
+ * (http.ts) and its OAuth 2.0 token source (oauth2.ts) can both raise it without importing
+ * each other.
+ */
+import { AlertrouterError } from '../util/errors.js';
+
+/**
+ * A request that got no usable HTTP answer: refused, reset, TLS failure, timeout, aborted, a
+ * file of the http_config unreadable, or no OAuth 2.0 token to send with it.
+ */
+export class HttpRequestError extends AlertrouterError {
+  /**
+   * `timeout`, `aborted`, `config` (a file of the http_config unreadable, or a setting no retry
+   * can fix), `oauth2` (the token endpoint gave no token: a retry can help) or `network`.
+   */
+  readonly reason: 'timeout' | 'aborted' | 'config' | 'oauth2' | 'network';
+  constructor(reason: HttpRequestError['reason'], message: string, options?: { cause?: unknown }) {
+    super(`http_${reason}`, message, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A URL as errors and logs show it: scheme, host and path, never the credentials or query it
+ * may carry. Text that is no URL shows as `<unparsable url>`.
+ */
+export function describeUrl(url: string | URL): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '<unparsable url>';
+  }
+}
