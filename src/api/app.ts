@@ -113,6 +113,10 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
   if (options.extendExt) {
     const ext = express.Router({ caseSensitive: true, strict: false });
     options.extendExt(ext);
+    // As under /api/v2: an unknown path answers in the API's JSON error shape, not as text.
+    ext.use((req) => {
+      throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
+    });
     web.use('/api/ext/v1', ext);
   }
   options.extraRoutes?.(web);
