@@ -40,8 +40,10 @@ USER node
 WORKDIR /alertmanager
 EXPOSE 9093
 VOLUME ["/alertmanager"]
-# Plain HTTP on the default port; with TLS or basic auth from --web.config.file, or another
-# --web.listen-address, override it (e.g. HEALTHCHECK NONE, or a probe with credentials).
-HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD ["node", "-e", "fetch('http://127.0.0.1:9093/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# `healthcheck --pid=1` reads the daemon's flags from PID 1 (the entrypoint, or the process
+# docker-init runs under --init) and the web config they name: another --web.listen-address or
+# route prefix, TLS (HTTPS, trusting cert_file) and basic auth (the daemon's 401 is an answer)
+# need no change here. Only a client_auth_type that requires client certificates does.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD ["node", "/alertrouter/dist/src/main.js", "healthcheck", "--pid=1"]
 ENTRYPOINT ["node", "/alertrouter/dist/src/main.js"]
 CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]

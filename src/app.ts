@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApiApp, resolveWebUrls } from './api/app.js';
+import { createApiApp } from './api/app.js';
 import type { ApiDeps, VersionInfo } from './api/deps.js';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -42,8 +42,8 @@ import { AlertMarker } from './store/marker.js';
 import { SqliteAlertPersistence } from './store/sqlite.js';
 import { Templates } from './template/template.js';
 import { systemClock, type Clock } from './util/clock.js';
-import { AlertrouterError } from './util/errors.js';
 import { every } from './util/every.js';
+import { parseListenAddress, resolveWebUrls } from './web/address.js';
 import { WebServer } from './web/server.js';
 import { decodePostedBody } from './api/v2/postable.js';
 
@@ -87,21 +87,6 @@ interface Generation {
   /** Kept for the try-before-you-page endpoints (template render, test notifications). */
   readonly templates: Templates;
   readonly integrations: ReadonlyMap<string, readonly Notifier[]>;
-}
-
-export class ListenAddressError extends AlertrouterError {
-  constructor(address: string) {
-    super('bad_listen_address', `--web.listen-address "${address}": want host:port, :port or [ipv6]:port`);
-  }
-}
-
-/** Splits a Go-style listen address; an empty host means every interface. */
-export function parseListenAddress(address: string): { host: string | undefined; port: number } {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d{1,5})$/.exec(address);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new ListenAddressError(address);
-  const host = m[1] ?? m[2] ?? '';
-  return { host: host === '' ? undefined : host, port };
 }
 
 export class Daemon {

@@ -6,13 +6,12 @@
 import type { RequestListener } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { AlertrouterError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
 import { createV2Router, postAlertsFastPath } from './v2/routes.js';
 
 export interface ApiAppOptions {
-  /** `--web.route-prefix` as normalised by resolveWebUrls: `/` or `/path` without trailing slash. */
+  /** `--web.route-prefix` as normalised by resolveWebUrls (web/address.ts): `/` or `/path` without trailing slash. */
   readonly routePrefix: string;
   readonly logger: Logger;
   /** Largest request body accepted; Alertmanager has no limit, so the default is generous. */
@@ -43,49 +42,6 @@ const V1_GONE = JSON.stringify({
     'The Alertmanager v1 API was deprecated in version 0.16.0 and is removed as of version 0.27.0 - please use the equivalent route in the v2 API',
 });
 
-/** A `--web.external-url` or listen address that cannot give a usable URL. */
-export class WebUrlError extends AlertrouterError {
-  constructor(message: string) {
-    super('bad_web_url', message);
-  }
-}
-
-/**
- * Alertmanager's external URL and route prefix rules: without `--web.external-url` the URL
- * is `http://<hostname>:<listen port>`; the URL's path loses its trailing slash; the route
- * prefix defaults to that path and is normalised to `/` or `/a/b`. Throws WebUrlError.
- */
-export function resolveWebUrls(options: {
-  readonly externalUrl: string;
-  readonly routePrefix: string;
-  readonly listenAddress: string;
-  readonly hostname: string;
-}): { externalUrl: string; routePrefix: string } {
-  let external = options.externalUrl;
-  if (external === '') {
-    const port = /:(\d*)$/.exec(options.listenAddress)?.[1];
-    if (port === undefined) {
-      throw new WebUrlError(`--web.listen-address ${JSON.stringify(options.listenAddress)}: no port (want host:port or :port)`);
-    }
-    external = `http://${options.hostname}:${port}/`;
-  }
-  let url: URL;
-  try {
-    url = new URL(external);
-  } catch (err) {
-    throw new WebUrlError(`--web.external-url ${JSON.stringify(external)}: not a URL (want e.g. "https://alerts.example.com/am")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WebUrlError(
-      `--web.external-url ${JSON.stringify(external)}: invalid ${JSON.stringify(url.protocol.slice(0, -1))} scheme, only 'http' and 'https' are supported`,
-    );
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  const externalUrl = `${url.protocol}//${url.host}${path}${url.search}`;
-  const prefix = options.routePrefix === '' ? path : options.routePrefix;
-  return { externalUrl, routePrefix: '/' + prefix.replace(/^\/+|\/+$/g, '') };
-}
-
 function textOk(_req: Request, res: Response): void {
   res.status(200).type('text/plain; charset=utf-8').send('OK');
 }
@@ -113,6 +69,10 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
   if (options.extendExt) {
     const ext = express.Router({ caseSensitive: true, strict: false });
     options.extendExt(ext);
+    // As under /api/v2: an unknown path answers in the API's JSON error shape, not as text.
+    ext.use((req) => {
+      throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
+    });
     web.use('/api/ext/v1', ext);
   }
   options.extraRoutes?.(web);

@@ -2,6 +2,7 @@
  * Errors the HTTP API answers with, in the two shapes Alertmanager 0.25 uses: the OpenAPI
  * layer's `{"code":N,"message":"…"}` (bad JSON, missing required field, wrong media type,
  * unknown path or method) and a handler's bare JSON string (`"bad matcher format: foo"`).
+ * alertrouter's own API under /api/ext/v1 answers every error in the first shape.
  */
 import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
@@ -19,17 +20,26 @@ export class ApiError extends AlertrouterError {
   readonly shape: ApiErrorShape;
   /** Extra response headers (e.g. `Allow` on 405). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Fields an `openapi`-shaped answer carries after code and message (e.g. a template error's line); not `code` or `message`. */
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(
     status: number,
     message: string,
-    options: { shape: ApiErrorShape; apiCode?: number; headers?: Record<string, string>; cause?: unknown },
+    options: {
+      shape: ApiErrorShape;
+      apiCode?: number;
+      headers?: Record<string, string>;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+    },
   ) {
     super(status >= 500 ? 'api_failed' : 'api_bad_request', message, { cause: options.cause });
     this.status = status;
     this.apiCode = options.apiCode ?? status;
     this.shape = options.shape;
     this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
   }
 }
 
@@ -46,7 +56,7 @@ export function sendApiError(res: ServerResponse, err: ApiError): void {
   switch (err.shape) {
     case 'openapi':
       type = 'application/json; charset=utf-8';
-      body = JSON.stringify({ code: err.apiCode, message: err.message });
+      body = JSON.stringify({ code: err.apiCode, message: err.message, ...err.details });
       break;
     case 'payload':
       // go-openapi's JSON producer uses json.Encoder, which ends the value with a newline.

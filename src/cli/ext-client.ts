@@ -46,8 +46,8 @@ export function extUrl(baseUrl: string, path: string, query: ExtRequest['query']
 
 /**
  * Sends the request and resolves with the JSON answer of a 2xx response. Rejects with
- * ExtClientError saying what failed: the server's `error` message for a refusal, the network
- * error or the timeout otherwise.
+ * ExtClientError saying what failed: the `message` of the server's `{"code", "message"}` for a
+ * refusal, the network error or the timeout otherwise.
  */
 export async function requestExt(req: ExtRequest): Promise<unknown> {
   const url = extUrl(req.baseUrl, req.path, req.query);
@@ -83,7 +83,8 @@ export async function requestExt(req: ExtRequest): Promise<unknown> {
     json = undefined;
   }
   if (res.status < 200 || res.status > 299) {
-    const message = typeof (json as { error?: unknown } | undefined)?.error === 'string' ? (json as { error: string }).error : text.trim().slice(0, 500);
+    const refusal = json as { message?: unknown } | undefined;
+    const message = typeof refusal?.message === 'string' ? refusal.message : text.trim().slice(0, 500);
     const hint = res.status === 404 && json === undefined ? ' (is this an alertrouter? Alertmanager has no /api/ext/v1)' : '';
     throw new ExtClientError(`${where}: ${res.status} ${message}${hint}`, { status: res.status });
   }

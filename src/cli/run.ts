@@ -9,6 +9,7 @@
  *   alertrouter template render --template.text T [...]   as amtool template render, plus sample/live data
  *   alertrouter receivers test [--alertmanager.url U] R     a test notification through a running daemon
  *   alertrouter alert explain [--alertmanager.url U] FP     why a running daemon notifies an alert or not
+ *   alertrouter healthcheck [--pid P | <daemon flags>]      whether a running daemon answers (Docker HEALTHCHECK)
  */
 import { statSync } from 'node:fs';
 import { loadConfigString } from '../config/load.js';
@@ -19,6 +20,7 @@ import { AlertrouterError } from '../util/errors.js';
 import { checkConfigFiles } from './check-config.js';
 import { alertCommand } from './explain.js';
 import { FlagError, formatHelp, parseFlags, type FlagSpecs } from './flags.js';
+import { healthcheckCommand } from './healthcheck.js';
 import { receiversCommand } from './receivers.js';
 import { formatRoutesShow, parseLabelArgs, routesTest } from './routes.js';
 import { templateCommand } from './template.js';
@@ -77,6 +79,7 @@ const COMMANDS: ReadonlyArray<readonly [string, string]> = [
   ['template render --template.text=<text>', 'Render a template against sample data, a JSON file or a live alert group.'],
   ['receivers test <receiver>', 'Send a test notification through every integration of a receiver (running daemon).'],
   ['alert explain <fingerprint>', 'Explain how a running daemon handles an alert: routes, groups, mutes, last notifications.'],
+  ['healthcheck [--pid=<pid> | <daemon flags>]', 'Check that a running daemon answers /-/healthy, over TLS and basic auth as its web config says.'],
 ];
 
 /** Runs one command line (without `node` and the script path) and resolves to its exit status. */
@@ -109,13 +112,15 @@ async function dispatch(argv: readonly string[], deps: CliDeps): Promise<number>
       return receiversCommand(rest, deps);
     case 'alert':
       return alertCommand(rest, deps);
+    case 'healthcheck':
+      return healthcheckCommand(rest, deps.io);
     case '--help':
     case '-h':
       deps.io.stdout(rootHelp(deps));
       return 0;
   }
   if (first !== undefined && !first.startsWith('-')) {
-    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config, routes, template, receivers or alert; run with --help)`);
+    throw new CliError(`expected command but got ${JSON.stringify(first)} (want check-config, routes, template, receivers, alert or healthcheck; run with --help)`);
   }
   if (deps.daemon) return deps.daemon.run(argv, deps.io);
   throw new CliError('the daemon is not available yet in this build: name a subcommand (check-config, routes); see --help');

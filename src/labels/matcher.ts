@@ -54,6 +54,14 @@ const LITERAL_ALTERNATION = /^[^\\.+*?()[\]{}^$]*$/;
 const REGEX_CACHE_MAX = 4096;
 const regexCache = new Map<string, Predicate>();
 
+/**
+ * The expression a regex matcher's value is compiled as: fully anchored, as Alertmanager does
+ * (inline flags like (?i) still apply). It can fail where the bare value compiles (`x\\Qy`).
+ */
+export function anchorRegex(value: string): string {
+  return '^(?:' + value + ')$';
+}
+
 function regexPredicate(value: string, describe: () => string): Predicate {
   const cached = regexCache.get(value);
   if (cached) return cached;
@@ -69,8 +77,7 @@ function regexPredicate(value: string, describe: () => string): Predicate {
   } else {
     let re: RE2JS;
     try {
-      // Alertmanager anchors the user's expression this way; inline flags like (?i) still apply.
-      re = RE2JS.compile('^(?:' + value + ')$');
+      re = RE2JS.compile(anchorRegex(value));
     } catch (err) {
       throw new MatcherError(
         `${describe()}: not a valid RE2 regular expression: ${re2Reason(err)}${re2Hint(value)}`,

@@ -9,7 +9,7 @@
  * times the closed interval would keep it active for a whole millisecond after DELETE.
  */
 import { RE2JS } from 're2js';
-import { isValidLabelName, newMatcher, type Matcher, type MatchType } from '../labels/matcher.js';
+import { anchorRegex, isValidLabelName, newMatcher, type Matcher, type MatchType } from '../labels/matcher.js';
 import { AlertrouterError } from '../util/errors.js';
 import { goQuote } from '../util/goquote.js';
 
@@ -93,6 +93,15 @@ function matcherProblem(m: SilenceMatcher): string | undefined {
     RE2JS.compile(m.value);
   } catch (err) {
     return `invalid regular expression ${goQuote(m.value)}: ${(err as Error).message}`;
+  }
+  try {
+    // Matching uses the anchored form, which can fail where the bare one compiles: an unclosed
+    // `\Q` quotes the `)$` that anchoring appends. Alertmanager 0.25 stores such a silence and
+    // then fails every silence query; refusing it here keeps it out of the database.
+    RE2JS.compile(anchorRegex(m.value));
+  } catch (err) {
+    const fix = m.value.includes('\\Q') ? ': close \\Q with \\E' : '';
+    return `invalid regular expression ${goQuote(m.value)}: ${(err as Error).message} (the value is matched anchored, as ^(?:…)$${fix})`;
   }
   return undefined;
 }

@@ -63,13 +63,20 @@ interface LoadedWebConfig {
 
 /**
  * The web configuration file, read again when it or a file it names changed (size, mtime or
- * inode). current() throws WebConfigError while the file is broken.
+ * inode). current() throws WebConfigError while the file is broken; `onLoad` is called once
+ * per successful read (at start, then per change), not per request.
  */
 export class WebConfigFile {
   private loaded: LoadedWebConfig | undefined;
   private signature = '';
+  private readonly onLoad: ((config: WebConfig) => void) | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    options: { readonly onLoad?: (config: WebConfig) => void } = {},
+  ) {
+    this.onLoad = options.onLoad;
+  }
 
   /** The configuration now; reads the files only when one changed. */
   current(): LoadedWebConfig {
@@ -86,7 +93,22 @@ export class WebConfigFile {
     const tlsSignature = tlsFiles(config).map(fileSignature);
     this.loaded = { config, tls: config.tls ? readTlsMaterial(config.tls, this.path) : undefined };
     this.signature = [configSignature, ...tlsSignature].join('|');
+    this.onLoad?.(config);
     return this.loaded;
+  }
+}
+
+/**
+ * Warns about what the web config asks for and alertrouter does not do: HTTP/2 (the exporter
+ * toolkit's `http2: true`). Accepted so that Alertmanager's files load unchanged; `false` asks
+ * for what alertrouter does anyway, so it is not mentioned.
+ */
+function warnIgnoredSettings(config: WebConfig, path: string, logger: Logger): void {
+  if (config.http2 === true) {
+    logger.warn(
+      { webConfig: path, key: 'http_server_config.http2' },
+      'http_server_config.http2 is true but ignored: alertrouter serves HTTP/1.1 only (clients that offer HTTP/2, over TLS or by h2c upgrade, are answered in HTTP/1.1)',
+    );
   }
 }
 
@@ -193,7 +215,8 @@ export class WebServer {
    * config and the listen error (e.g. EADDRINUSE) without leaving anything open.
    */
   static async start(options: WebServerOptions): Promise<WebServer> {
-    const webConfig = options.webConfigFile ? new WebConfigFile(options.webConfigFile) : undefined;
+    const path = options.webConfigFile;
+    const webConfig = path ? new WebConfigFile(path, { onLoad: (config) => warnIgnoredSettings(config, path, options.logger) }) : undefined;
     const loaded = webConfig?.current();
     const web = new WebServer(options, webConfig, loaded?.tls);
     await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,8 @@
  *   tls_server_config:  cert_file, key_file, client_auth_type, client_ca_file,
  *                       min_version, max_version, cipher_suites, curve_preferences,
  *                       prefer_server_cipher_suites
- *   http_server_config: http2 (accepted; alertrouter speaks HTTP/1.1 only), headers
+ *   http_server_config: http2 (accepted; alertrouter speaks HTTP/1.1 only: the server warns
+ *                       when it is true), headers
  *   basic_auth_users:   user: bcrypt hash
  *
  * Unknown keys are refused (the toolkit decodes strictly); relative file names are taken
@@ -55,6 +56,8 @@ export interface WebConfig {
   readonly users: ReadonlyMap<string, string>;
   /** Extra response headers. */
   readonly headers: Readonly<Record<string, string>>;
+  /** http_server_config.http2 as written (undefined when absent); alertrouter serves HTTP/1.1 whatever it says. */
+  readonly http2: boolean | undefined;
 }
 
 const CLIENT_AUTH: Readonly<Record<string, ClientAuthType>> = {
@@ -131,9 +134,8 @@ export function parseWebConfig(text: string, path: string): WebConfig {
   checkKeys(tlsRaw, KEYS.tls, 'tls_server_config', fail);
   const httpRaw = mapping(root['http_server_config'] ?? {}, 'http_server_config', fail);
   checkKeys(httpRaw, KEYS.http, 'http_server_config', fail);
-  if (httpRaw['http2'] !== undefined && httpRaw['http2'] !== null && typeof httpRaw['http2'] !== 'boolean') {
-    fail('http_server_config.http2', `want true or false (got ${show(httpRaw['http2'])})`);
-  }
+  const http2 = httpRaw['http2'] ?? undefined;
+  if (http2 !== undefined && typeof http2 !== 'boolean') fail('http_server_config.http2', `want true or false (got ${show(http2)})`);
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(mapping(httpRaw['headers'] ?? {}, 'http_server_config.headers', fail))) {
@@ -155,7 +157,7 @@ export function parseWebConfig(text: string, path: string): WebConfig {
     users.set(user, text);
   }
 
-  return { tls: parseTls(tlsRaw, dirname(path), fail), users, headers };
+  return { tls: parseTls(tlsRaw, dirname(path), fail), users, headers, http2: http2 as boolean | undefined };
 }
 
 function parseTls(raw: Obj, dir: string, fail: (keyPath: string, problem: string) => never): TlsServerSettings | undefined {

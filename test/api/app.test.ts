@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { resolveWebUrls, WebUrlError } from '../../src/api/app.js';
+import { resolveWebUrls, WebUrlError } from '../../src/web/address.js';
 import { fingerprint } from '../../src/labels/labels.js';
 import { startHarness, type Harness } from './harness.js';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
+import { SilenceRepository } from '../../src/silence/repository.js';
 import { startSilenceApi } from '../silence/http.js';
 import { FakeClock } from '../support/fake-clock.js';
 
@@ -122,6 +123,22 @@ describe('POST /api/v2/silences', () => {
       '"silence invalid: invalid label matcher 0: invalid regular expression \\"(\\": error parsing regexp: missing closing ): `(`"\n',
     ],
     [
+      'an unclosed \\Q in a regex (compiles alone, not anchored)',
+      body({ matchers: [{ name: 'a', value: 'x\\Qy', isRegex: true }] }),
+      400,
+      JSON.stringify(
+        'silence invalid: invalid label matcher 0: invalid regular expression "x\\\\Qy": error parsing regexp: missing closing ): `^(?:x\\Qy)$` (the value is matched anchored, as ^(?:…)$: close \\Q with \\E)',
+      ) + '\n',
+    ],
+    [
+      'an unclosed \\Q in a second regex matcher',
+      body({ matchers: [{ name: 'b', value: 'z', isRegex: false }, { name: 'a', value: 'x\\Qy', isRegex: true }] }),
+      400,
+      JSON.stringify(
+        'silence invalid: invalid label matcher 1: invalid regular expression "x\\\\Qy": error parsing regexp: missing closing ): `^(?:x\\Qy)$` (the value is matched anchored, as ^(?:…)$: close \\Q with \\E)',
+      ) + '\n',
+    ],
+    [
       'an invalid label name',
       body({ matchers: [{ name: 'a-b', value: 'x', isRegex: false }] }),
       400,
@@ -135,6 +152,13 @@ describe('POST /api/v2/silences', () => {
       assert.equal(res.status, status);
       assert.equal(res.text, answer);
       assert.deepEqual(await list(), []);
+      // Nor in the database: a fresh repository opens it (a stored bad regex would fail that) and finds nothing.
+      const reopened = new SilenceRepository(api.dbPath);
+      try {
+        assert.deepEqual([...reopened.list()], []);
+      } finally {
+        reopened.close();
+      }
     });
   }
 

@@ -1,18 +1,22 @@
 // The Dockerfile, checked without a Docker engine: its shape (multi-stage, non-root runtime
 // without a toolchain, Alertmanager's port, volume, paths and flags), that what it copies
 // exists and the entrypoint lands on the compiled main.js, that its default config is valid,
-// and that its HEALTHCHECK command tells a running daemon from a stopped one.
+// and that its HEALTHCHECK command tells a running daemon from a stopped one, with the daemon
+// serving plain HTTP, TLS, basic auth or both from --web.config.file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { DAEMON_FLAGS } from '../../src/cli/daemon.js';
+import bcrypt from 'bcryptjs';
+import { DAEMON_FLAGS } from '../../src/cli/daemon-flags.js';
 import { parseFlags } from '../../src/cli/flags.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ALERTROUTER_MAIN, startAlertrouter } from '../support/alertrouter.js';
+import { makeTestCerts } from '../support/certs.js';
 import { missingOracleReason, requireOracle } from '../support/oracle.js';
+import { freePort } from '../support/ports.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -88,8 +92,8 @@ test("Dockerfile: ENTRYPOINT and CMD are Alertmanager's image defaults and our f
   // prom/alertmanager's Dockerfile: CMD [ "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager" ]
   assert.equal(values['config.file'], '/etc/alertmanager/alertmanager.yml');
   assert.equal(values['storage.path'], '/alertmanager');
-  assert.deepEqual(healthcheckCommand().slice(0, 2), ['node', '-e']);
-  assert.match(healthcheckCommand()[2]!, /http:\/\/127\.0\.0\.1:9093\/-\/healthy/);
+  // The daemon's own executable, told to read the flags of the entrypoint's process.
+  assert.deepEqual(healthcheckCommand(), [...entrypoint, 'healthcheck', '--pid=1']);
 });
 
 test('Dockerfile: every file it copies exists, the entrypoint is the compiled main.js, and the default config is valid', async (t) => {
@@ -129,13 +133,63 @@ test('Dockerfile: every file it copies exists, the entrypoint is the compiled ma
   await run(amtool, ['check-config', join(ROOT, defaultConfig!)]);
 });
 
-test('Dockerfile: the HEALTHCHECK command exits 0 while the daemon (started with the image\'s default config) serves, 1 once it stopped', async (t) => {
-  const router = await startAlertrouter(t, readFileSync(join(ROOT, 'routes.example.yaml'), 'utf8'));
-  const [command, ...args] = healthcheckCommand().map((a) => a.replace('127.0.0.1:9093', router.address));
+/**
+ * The HEALTHCHECK command as this checkout runs it: the image's main.js is this checkout's
+ * (the entrypoint test checks that), and the daemon is process `pid` instead of 1.
+ */
+function healthcheckFor(pid: number): string[] {
+  const [command, script, ...args] = healthcheckCommand();
   assert.equal(command, 'node');
-  await run(process.execPath, args);
+  assert.equal(script, execForm(one('ENTRYPOINT').args)[1]);
+  assert.ok(args.includes('--pid=1'));
+  return [ALERTROUTER_MAIN, ...args.map((a) => (a === '--pid=1' ? `--pid=${pid}` : a))];
+}
+
+test('Dockerfile: the HEALTHCHECK command exits 0 while the daemon (started with the image\'s default config) serves, 1 once it stopped', async (t) => {
+  const router = await startAlertrouter(t, readFileSync(join(ROOT, 'routes.example.yaml'), 'utf8'), { port: await freePort() });
+  const args = healthcheckFor(router.process.pid!);
+  const up = await run(process.execPath, args);
+  assert.equal(up.stdout, `healthy: GET http://${router.address}/-/healthy: 200 OK\n`);
   router.process.kill('SIGTERM');
   await new Promise((resolve) => router.process.once('exit', resolve));
-  const down = await run(process.execPath, args).catch((err: { code: number }) => err);
+  const down = await run(process.execPath, args).catch((err: { code: number; stderr: string }) => err);
   assert.equal((down as { code?: number }).code, 1);
+  assert.match((down as { stderr: string }).stderr, /^unhealthy: /);
+});
+
+test('Dockerfile: the HEALTHCHECK command follows the daemon\'s web config: TLS, basic auth, both, and a route prefix', async (t) => {
+  const certs = makeTestCerts(t);
+  const hash = bcrypt.hashSync('hunter2', 4);
+  const config = readFileSync(join(ROOT, 'routes.example.yaml'), 'utf8');
+  const cases: Array<[string, string, readonly string[], RegExp]> = [
+    ['TLS', 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n', [], /^healthy: GET https:\/\/127\.0\.0\.1:\d+\/-\/healthy: 200 OK\n$/],
+    ['basic auth', `basic_auth_users:\n  ops: ${hash}\n`, [], /^healthy: GET http:\/\/127\.0\.0\.1:\d+\/-\/healthy: 401 \(basic auth asked of every request: the daemon answers\)\n$/],
+    [
+      'TLS and basic auth, under a route prefix',
+      `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  ops: ${hash}\n`,
+      ['--web.external-url=https://alerts.example.com/am/'],
+      /^healthy: GET https:\/\/127\.0\.0\.1:\d+\/am\/-\/healthy: 401 \(basic auth asked of every request: the daemon answers\)\n$/,
+    ],
+  ];
+  for (const [name, webYaml, extraArgs, want] of cases) {
+    const webConfig = join(certs.dir, 'web.yml');
+    writeFileSync(webConfig, webYaml);
+    const router = await startAlertrouter(t, config, { port: await freePort(), extraArgs: [`--web.config.file=${webConfig}`, ...extraArgs] });
+    // The command as the image had it fails against this daemon (HTTP/2xx only, no prefix).
+    const old = await run(process.execPath, ['-e', `fetch('http://${router.address}/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]).catch(
+      (err: { code: number }) => err,
+    );
+    assert.equal((old as { code?: number }).code, 1, `${name}: the old HEALTHCHECK fails`);
+
+    const up = await run(process.execPath, healthcheckFor(router.process.pid!));
+    assert.match(up.stdout, want, name);
+    // The same flags given on the command line instead of --pid.
+    const flags = [`--web.listen-address=${router.address}`, `--web.config.file=${webConfig}`, ...extraArgs];
+    assert.match((await run(process.execPath, [ALERTROUTER_MAIN, 'healthcheck', ...flags])).stdout, want, `${name}, flags given`);
+
+    router.process.kill('SIGTERM');
+    await new Promise((resolve) => router.process.once('exit', resolve));
+    const down = await run(process.execPath, healthcheckFor(router.process.pid!)).catch((err: { code: number; stderr: string }) => err);
+    assert.equal((down as { code?: number }).code, 1, `${name}: stopped`);
+  }
 });

@@ -91,7 +91,7 @@ test('try before you page: render and test notifications over HTTP against the d
 
   const parseError = await post(`${ext}/templates/render`, { template: '{{ template "team.line" . }}\n{{ if }}' });
   assert.equal(parseError.status, 400);
-  assert.deepEqual(parseError.json, { error: 'template: :2:6: missing value for if', template: '', line: 2, column: 6 });
+  assert.deepEqual(parseError.json, { code: 400, message: 'template: :2:6: missing value for if', template: '', line: 2, column: 6 });
   assert.equal((await post(`${ext}/templates/render`, { template: 'x', receiver: 'nobody' })).status, 404);
   assert.equal((await post(`${ext}/templates/render`, { template: 'x', groupKey: '{}:{alertname="None"}' })).status, 404);
 
@@ -118,7 +118,7 @@ test('try before you page: render and test notifications over HTTP against the d
   assert.match(broken.json[0].error, /ECONNREFUSED|connect/);
   const unknown = await post(`${ext}/receivers/nobody/test`);
   assert.equal(unknown.status, 404);
-  assert.match(unknown.json.error, /receiver "nobody" not found \(configured: "team", "broken"\)/);
+  assert.match(unknown.json.message, /receiver "nobody" not found \(configured: "team", "broken"\)/);
 
   // A live group: rendered by receiver, test-sent by its key, and still notified for real
   // afterwards — the test send left no trace in the notification log.
@@ -163,4 +163,42 @@ test('try before you page: the compiled CLI renders live groups and tests receiv
   const failed = await cli(['receivers', 'test', `--alertmanager.url=${router.url}`, 'broken']);
   assert.equal(failed.exitCode, 1);
   assert.match(failed.stdout, /^webhook\[0\]  FAILED  3 alerts .*ECONNREFUSED/m);
+});
+
+test('/api/ext/v1: every error answers {"code", "message"}, from every endpoint, and the CLI prints the message', { timeout: 60_000 }, async (t) => {
+  const router = await startAlertrouter(t, 'route:\n  receiver: team\nreceivers:\n  - name: team\n');
+  const ext = `${router.url}/api/ext/v1`;
+  const json = { 'content-type': 'application/json' };
+  const refusals: Array<[string, string, RequestInit, number]> = [
+    ['render: template parse error', '/templates/render', { method: 'POST', headers: json, body: '{"template":"{{ if }}"}' }, 400],
+    ['render: body not JSON', '/templates/render', { method: 'POST', headers: json, body: '{' }, 400],
+    ['render: unknown receiver', '/templates/render', { method: 'POST', headers: json, body: '{"template":"x","receiver":"nobody"}' }, 404],
+    ['render: wrong method', '/templates/render', { method: 'GET' }, 405],
+    ['data: unknown group', '/templates/data?groupKey=nope', { method: 'GET' }, 404],
+    ['test: unknown receiver', '/receivers/nobody/test', { method: 'POST', headers: json, body: '{}' }, 404],
+    ['explain: alert not held', '/alerts/0000000000000000/explain', { method: 'GET' }, 404],
+    ['notifications: bad outcome', '/notifications?outcome=maybe', { method: 'GET' }, 400],
+    ['notifications: wrong method', '/notifications', { method: 'PUT' }, 405],
+    ['recurring: unknown id', '/recurring-silences/nope', { method: 'GET' }, 404],
+    ['recurring: body not JSON', '/recurring-silences', { method: 'POST', headers: json, body: '{' }, 400],
+    ['recurring: not JSON media type', '/recurring-silences', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }, 415],
+    ['unknown path', '/nope', { method: 'GET' }, 404],
+  ];
+  for (const [name, path, init, status] of refusals) {
+    const res = await fetch(ext + path, init);
+    assert.equal(res.status, status, name);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, name);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).slice(0, 2), ['code', 'message'], `${name}: ${JSON.stringify(body)}`);
+    assert.equal(body.code, status, name);
+    assert.equal(typeof body.message, 'string', name);
+    assert.notEqual(body.message, '', name);
+  }
+  const parseError = await fetch(`${ext}/templates/render`, { method: 'POST', headers: json, body: '{"template":"{{ if }}"}' });
+  assert.deepEqual(await parseError.json(), { code: 400, message: 'template: :1:6: missing value for if', template: '', line: 1, column: 6 });
+  assert.equal((await fetch(`${ext}/nope`)).headers.get('content-type'), 'application/json; charset=utf-8');
+
+  const explain = await cli(['alert', 'explain', `--alertmanager.url=${router.url}`, '0000000000000000']);
+  assert.equal(explain.exitCode, 1);
+  assert.match(explain.stderr, /: 404 alert "0000000000000000" not found \(no alert with that fingerprint is held\)\n$/);
 });

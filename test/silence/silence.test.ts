@@ -82,6 +82,16 @@ describe('validateSilence', () => {
       [m('a', 'x)|(y', true, false)],
       'silence invalid: invalid label matcher 0: invalid regular expression "x)|(y": error parsing regexp: unexpected ): `x)|(y`',
     ],
+    [
+      'an unclosed \\Q (valid alone, not once anchored as ^(?:…)$)',
+      [m('a', 'x\\Qy', true, true)],
+      'silence invalid: invalid label matcher 0: invalid regular expression "x\\\\Qy": error parsing regexp: missing closing ): `^(?:x\\Qy)$` (the value is matched anchored, as ^(?:…)$: close \\Q with \\E)',
+    ],
+    [
+      'an unclosed \\Q after a matcher that does not match the empty string',
+      [eq('b', 'z'), m('a', 'x\\Qy', true, true)],
+      'silence invalid: invalid label matcher 1: invalid regular expression "x\\\\Qy": error parsing regexp: missing closing ): `^(?:x\\Qy)$` (the value is matched anchored, as ^(?:…)$: close \\Q with \\E)',
+    ],
     ['value that is not UTF-8', [eq('a', 'x\uD800')], 'silence invalid: invalid label matcher 0: invalid label value "x\\xed\\xa0\\x80"'],
   ];
   for (const [name, matchers, message] of refused) {

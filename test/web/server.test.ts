@@ -155,6 +155,32 @@ test('web server: with TLS, HTTPS works, plain HTTP is refused, and a new certif
   assert.deepEqual([rotated.status, rotated.serverCN], [200, '127.0.0.1 (rotated)']);
 });
 
+test('web server: http_server_config.http2: true is accepted, answered in HTTP/1.1, and warned about once per read of the file', async (t) => {
+  const certs = makeTestCerts(t);
+  const http2 = (on: boolean, header = 'deny') => tlsYaml(certs, `http_server_config:\n  http2: ${on}\n  headers:\n    X-Frame-Options: ${header}\n`);
+  const { url, webConfig, log } = await start(t, { webConfigYaml: http2(true), dir: certs.dir });
+  const warnings = () => log.filter((l) => l['level'] === 'warn' && l['key'] === 'http_server_config.http2');
+  assert.equal(warnings().length, 1, 'one warning at start');
+  assert.deepEqual(warnings()[0], {
+    ...warnings()[0],
+    webConfig,
+    msg: 'http_server_config.http2 is true but ignored: alertrouter serves HTTP/1.1 only (clients that offer HTTP/2, over TLS or by h2c upgrade, are answered in HTTP/1.1)',
+  });
+  // What the warning says: a client asking for HTTP/2 (ALPN h2) is served, in HTTP/1.1.
+  for (let i = 0; i < 3; i++) {
+    const curl = await run('curl', ['-s', '--http2', '--cacert', certs.caCert, '-w', ' %{http_version}', `${url}/-/healthy`]);
+    assert.equal(curl.stdout, 'ok 1.1');
+  }
+  assert.equal(warnings().length, 1, 'not once per request');
+
+  writeFileSync(webConfig, http2(true, 'sameorigin'));
+  assert.equal((await send(`${url}/-/healthy`, { client: { ca: certs.read(certs.caCert) } })).headers['x-frame-options'], 'sameorigin');
+  assert.equal(warnings().length, 2, 'again when the changed file is read');
+  writeFileSync(webConfig, http2(false));
+  assert.equal((await send(`${url}/-/healthy`, { client: { ca: certs.read(certs.caCert) } })).headers['x-frame-options'], 'deny');
+  assert.equal(warnings().length, 2, 'http2: false asks for what alertrouter does: no warning');
+});
+
 test('web server: RequireAndVerifyClientCert accepts only certificates the client CA signed', async (t) => {
   const certs = makeTestCerts(t);
   const { url } = await start(t, {

@@ -16,6 +16,7 @@ test('web config: an empty file means plain HTTP, no users, no headers', () => {
     assert.equal(c.tls, undefined, JSON.stringify(text));
     assert.equal(c.users.size, 0);
     assert.deepEqual(c.headers, {});
+    assert.equal(c.http2, undefined);
   }
 });
 
@@ -42,6 +43,7 @@ basic_auth_users:
   );
   assert.deepEqual([...c.users], [['alice', HASH]]);
   assert.deepEqual(c.headers, { 'X-Frame-Options': 'deny', 'Strict-Transport-Security': 'max-age=31536000' });
+  assert.equal(c.http2, false);
   assert.deepEqual(c.tls, {
     certFile: '/etc/alertmanager/server.crt',
     keyFile: '/abs/server.key',

@@ -9,11 +9,12 @@
  *                                 --template.data` and amtool read)
  *   POST /receivers/{name}/test   {alerts? | groupKey?} → [{integration, index, ok, error?, latencyMs, alerts}]
  *
- * Without data, groupKey or receiver the built-in sample group is used. Errors answer
- * `{"error": "…"}` (400 bad request, 404 unknown receiver or group, 405, 413), template errors
- * add where: `{"error", "template", "line", "column"}`.
+ * Without data, groupKey or receiver the built-in sample group is used. Errors are thrown as
+ * ApiError for the app's error middleware and answer `{"code", "message"}` as every error under
+ * /api/ext/v1 does (400 bad request, 404 unknown receiver or group, 405, 413); template errors
+ * add where: `{"code", "message", "template", "line", "column"}`.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { lazy, zod } from '../../util/lazy.js';
@@ -27,8 +28,9 @@ import { sampleGroup } from '../../template/sample.js';
 import { TemplateError, type Templates } from '../../template/template.js';
 import type { GoStruct } from '../../template/values.js';
 import type { Clock } from '../../util/clock.js';
-import { AlertrouterError } from '../../util/errors.js';
-import { decodePostableAlerts, prepareAlerts } from '../v2/postable.js';
+import { ApiError } from '../errors.js';
+import { decodePostableAlerts, prepareAlerts, type PreparedAlerts } from '../v2/postable.js';
+import { methodNotAllowed } from '../v2/silences.js';
 
 /** One aggregation group as the dispatcher holds it (dispatch/dispatcher.ts AlertGroupView satisfies it). */
 export interface TryAlertGroup {
@@ -68,22 +70,9 @@ export interface TryApiDeps {
   readonly testTimeoutMs?: number;
 }
 
-/** A refused request: status and the `{"error", …}` body. */
-export class TryApiError extends AlertrouterError {
-  readonly status: number;
-  readonly where?: { readonly template: string; readonly line: number; readonly column: number };
-  /** Extra response headers (`Allow` on 405). */
-  readonly headers: Readonly<Record<string, string>>;
-  constructor(
-    status: number,
-    message: string,
-    options: { cause?: unknown; where?: TryApiError['where']; headers?: Record<string, string> } = {},
-  ) {
-    super(status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'bad_request', message, { cause: options.cause });
-    this.status = status;
-    this.headers = options.headers ?? {};
-    if (options.where) this.where = options.where;
-  }
+/** A refused request, in the `{"code", "message"}` shape of every /api/ext/v1 error. */
+function refused(status: 400 | 404, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}): ApiError {
+  return new ApiError(status, message, { shape: 'openapi', ...options });
 }
 
 /** Where the data comes from; at most one of them (none: the sample group). */
@@ -96,7 +85,7 @@ export interface DataSelector {
 
 /**
  * The group a selector names among `groups`: the group with that key, or the first group (in
- * the dispatcher's order) of that receiver; undefined for neither. Throws TryApiError 404 when
+ * the dispatcher's order) of that receiver; undefined for neither. Throws ApiError 404 when
  * there is no such group (or no such receiver, when `receivers` knows them all). Pure.
  */
 export function findGroup(
@@ -107,25 +96,25 @@ export function findGroup(
   const { groupKey, receiver } = selector;
   if (groupKey !== undefined) {
     for (const g of groups) if (g.groupKey === groupKey) return g;
-    throw new TryApiError(404, `no alert group with key ${JSON.stringify(groupKey)} (GET /api/v2/alerts/groups or a webhook's groupKey shows the current ones)`);
+    throw refused(404, `no alert group with key ${JSON.stringify(groupKey)} (GET /api/v2/alerts/groups or a webhook's groupKey shows the current ones)`);
   }
   if (receiver !== undefined) {
     if (!receivers.has(receiver)) throw unknownReceiver(receiver, receivers);
     for (const g of groups) if (g.receiver === receiver) return g;
-    throw new TryApiError(404, `receiver ${JSON.stringify(receiver)} has no alert group now (post an alert routed to it, or render the sample data)`);
+    throw refused(404, `receiver ${JSON.stringify(receiver)} has no alert group now (post an alert routed to it, or render the sample data)`);
   }
   return undefined;
 }
 
-function unknownReceiver(name: string, receivers: ReadonlySet<string>): TryApiError {
+function unknownReceiver(name: string, receivers: ReadonlySet<string>): ApiError {
   const known = [...receivers].slice(0, 20).map((r) => JSON.stringify(r));
   const more = receivers.size > known.length ? ', …' : '';
-  return new TryApiError(404, `receiver ${JSON.stringify(name)} not found (configured: ${known.join(', ')}${more})`);
+  return refused(404, `receiver ${JSON.stringify(name)} not found (configured: ${known.join(', ')}${more})`);
 }
 
 function onlyOne(selector: DataSelector): void {
   const given = (['data', 'groupKey', 'receiver'] as const).filter((k) => selector[k] !== undefined);
-  if (given.length > 1) throw new TryApiError(400, `give at most one of data, groupKey and receiver (got ${given.join(' and ')})`);
+  if (given.length > 1) throw refused(400, `give at most one of data, groupKey and receiver (got ${given.join(' and ')})`);
 }
 
 /** Built on first use (util/lazy.ts: zod is not loaded at startup). */
@@ -151,19 +140,19 @@ function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, want: st
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch (err) {
-    throw new TryApiError(400, `${what}: body is not JSON: ${(err as Error).message} (want ${want})`, { cause: err });
+    throw refused(400, `${what}: body is not JSON: ${(err as Error).message} (want ${want})`, { cause: err });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
-    throw new TryApiError(400, `${what}: ${path}: ${issue.message} (want ${want})`);
+    throw refused(400, `${what}: ${path}: ${issue.message} (want ${want})`);
   }
   return parsed.data;
 }
 
-function renderError(err: TemplateError): TryApiError {
-  return new TryApiError(400, err.message, { cause: err, where: { template: err.templateName, line: err.line, column: err.column } });
+function renderError(err: TemplateError): ApiError {
+  return refused(400, err.message, { cause: err, details: { template: err.templateName, line: err.line, column: err.column } });
 }
 
 /** The routes, to mount at `<route prefix>/api/ext/v1`. */
@@ -204,7 +193,7 @@ export function tryRouter(deps: TryApiDeps): Router {
         try {
           data = templateDataFromJson(input.data);
         } catch (err) {
-          throw new TryApiError(400, `rendering template failed: data: ${(err as Error).message}`, { cause: err });
+          throw refused(400, `rendering template failed: data: ${(err as Error).message}`, { cause: err });
         }
       } else {
         data = dataOf(view, selectGroup(view, input, nowMs), nowMs);
@@ -234,7 +223,7 @@ export function tryRouter(deps: TryApiDeps): Router {
       );
       res.status(200).type('application/json').send(encodeGoJson(payload));
     })
-    .all(methodNotAllowed('GET, HEAD'));
+    .all(methodNotAllowed('GET,HEAD'));
 
   router
     .route('/receivers/:name/test')
@@ -242,7 +231,7 @@ export function tryRouter(deps: TryApiDeps): Router {
       const name = String(req.params.name);
       const input = parseBody(String(req.body ?? ''), schemas().testSchema, 'test notification failed', '{"alerts"?: [postable alerts] | "groupKey"?: "…"}');
       if (input.alerts !== undefined && input.groupKey !== undefined) {
-        throw new TryApiError(400, 'give at most one of alerts and groupKey (got both)');
+        throw refused(400, 'give at most one of alerts and groupKey (got both)');
       }
       const view = deps.current();
       const notifiers = view.integrations.get(name);
@@ -275,17 +264,6 @@ export function tryRouter(deps: TryApiDeps): Router {
     })
     .all(methodNotAllowed('POST'));
 
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const refused = asTryApiError(err);
-    if (refused === undefined) return next(err);
-    logger.debug({ path: req.path, method: req.method, reason: refused.message }, 'API request refused');
-    for (const [k, v] of Object.entries(refused.headers)) res.setHeader(k, v);
-    res
-      .status(refused.status)
-      .type('application/json')
-      .send(JSON.stringify({ error: refused.message, ...(refused.where ?? {}) }) + '\n');
-  });
   return router;
 }
 
@@ -296,15 +274,15 @@ export function tryRouter(deps: TryApiDeps): Router {
  * root route's form `{}:{}`.
  */
 function customGroup(receiver: string, raw: readonly unknown[], view: TryConfigView, nowMs: number): TestSendGroup {
-  let alerts: Alert[];
+  let prepared: PreparedAlerts;
   try {
-    const prepared = prepareAlerts(decodePostableAlerts(JSON.stringify(raw)), { nowMs, resolveTimeoutMs: view.resolveTimeoutMs });
-    if (prepared.errors.length > 0) throw new TryApiError(400, `test notification failed: ${prepared.errors.join('; ')}`);
-    alerts = prepared.valid;
+    prepared = prepareAlerts(decodePostableAlerts(JSON.stringify(raw)), { nowMs, resolveTimeoutMs: view.resolveTimeoutMs });
   } catch (err) {
-    if (err instanceof TryApiError) throw err;
-    throw new TryApiError(400, `test notification failed: alerts: ${(err as Error).message}`, { cause: err });
+    // API v2's own refusals (422 for a missing field …) become this endpoint's 400.
+    throw refused(400, `test notification failed: alerts: ${(err as Error).message}`, { cause: err });
   }
+  if (prepared.errors.length > 0) throw refused(400, `test notification failed: ${prepared.errors.join('; ')}`);
+  const alerts: Alert[] = prepared.valid;
   const first = alerts[0]!;
   const route = view.match(first.labels).find((r) => r.receiver === receiver);
   if (route === undefined) return { groupKey: '{}:{}', groupLabels: {}, alerts };
@@ -314,21 +292,4 @@ function customGroup(receiver: string, raw: readonly unknown[], view: TryConfigV
 function queryString(req: Request, name: string): string | undefined {
   const v = req.query[name];
   return typeof v === 'string' ? v : undefined;
-}
-
-function methodNotAllowed(allow: string) {
-  return (req: Request): never => {
-    throw new TryApiError(405, `method ${req.method} is not allowed (want ${allow})`, { headers: { Allow: allow } });
-  };
-}
-
-// Body-reading failures (too large, aborted) answer in this router's shape too.
-function asTryApiError(err: unknown): TryApiError | undefined {
-  if (err instanceof TryApiError) return err;
-  const e = err as { type?: unknown; status?: unknown; limit?: unknown; message?: unknown };
-  if (typeof e === 'object' && e !== null && typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500) {
-    const message = e.type === 'entity.too.large' ? `request body larger than the limit of ${String(e.limit)} bytes` : `reading request body failed: ${String(e.message)}`;
-    return new TryApiError(e.status, message, { cause: err });
-  }
-  return undefined;
 }

@@ -5,7 +5,9 @@
  * schema violations 422, the handler's own refusals 400/404 with a JSON-string message.
  *
  * Differences on purpose: DELETE of an unknown id answers 404 (as Alertmanager 0.26+ does;
- * 0.25 answers 500 "silence not found"); a refused update leaves the old silence untouched.
+ * 0.25 answers 500 "silence not found"); a refused update leaves the old silence untouched; a
+ * regex valid alone but not anchored (an unclosed `\Q`) is refused 400 "silence invalid: …" like
+ * any other bad regex (0.25 stores it, then fails every silence query).
  * Extension: `expireWhenResolved: true` on POST (clients that do not know it ignore it in
  * answers, where it appears only when set).
  */

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
+import { apiErrorHandler } from '../../../src/api/errors.js';
 import { tryRouter, type TryAlertGroup } from '../../../src/api/ext/try.js';
 import { loadConfigString } from '../../../src/config/load.js';
 import { buildRouteTree } from '../../../src/dispatch/route.js';
@@ -46,6 +47,8 @@ export async function startTryServer(options: TryServerOptions): Promise<TryServ
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     }),
   );
+  // The router throws ApiError; the app's error middleware answers, as in the daemon.
+  app.use(apiErrorHandler(pino({ level: 'silent' })));
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {

@@ -2,7 +2,8 @@
 // built from a loaded config sending to a capture server on loopback, the routing tree.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { findGroup, TryApiError, type TryAlertGroup } from '../../../src/api/ext/try.js';
+import { ApiError } from '../../../src/api/errors.js';
+import { findGroup, type TryAlertGroup } from '../../../src/api/ext/try.js';
 import { templateDataFromJson } from '../../../src/template/data.js';
 import { Templates } from '../../../src/template/template.js';
 import { makeAlert } from '../../support/alerts.js';
@@ -87,9 +88,9 @@ describe('POST /api/ext/v1/templates/render', () => {
   test('a parse error answers 400 with the template name, line and column', async () => {
     const r = await call('POST', '/templates/render', { template: 'ok\n  {{ if .Status }}x{{ nosuch 1 }}{{ end }}' });
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json, { error: 'template: :2:22: function "nosuch" not defined', template: '', line: 2, column: 22 });
+    assert.deepEqual(r.json, { code: 400, message: 'template: :2:22: function "nosuch" not defined', template: '', line: 2, column: 22 });
     const unclosed = await call('POST', '/templates/render', { template: 'ok\n  {{ if .Status }}x{{ end' });
-    assert.deepEqual(unclosed.json, { error: 'template: :2:25: unclosed action', template: '', line: 2, column: 25 });
+    assert.deepEqual(unclosed.json, { code: 400, message: 'template: :2:25: unclosed action', template: '', line: 2, column: 25 });
   });
 
   test('an execution error in a loaded template names that template', async () => {
@@ -98,19 +99,19 @@ describe('POST /api/ext/v1/templates/render', () => {
     assert.equal(r.json.template, 'user.tmpl');
     assert.equal(r.json.line, 2);
     assert.equal(r.json.column, 27);
-    assert.match(r.json.error, /^template: user\.tmpl:2:27: executing "my\.broken" at <\.Nope>: can't evaluate field Nope/);
+    assert.match(r.json.message, /^template: user\.tmpl:2:27: executing "my\.broken" at <\.Nope>: can't evaluate field Nope/);
   });
 
   test('unknown group and receiver answer 404; a receiver without groups too', async () => {
     const key = await call('POST', '/templates/render', { template: 'x', groupKey: '{}:{alertname="Nope"}' });
     assert.equal(key.status, 404);
-    assert.match(key.json.error, /no alert group with key "\{\}:\{alertname=\\"Nope\\"\}"/);
+    assert.match(key.json.message, /no alert group with key "\{\}:\{alertname=\\"Nope\\"\}"/);
     const unknown = await call('POST', '/templates/render', { template: 'x', receiver: 'nobody' });
     assert.equal(unknown.status, 404);
-    assert.match(unknown.json.error, /receiver "nobody" not found \(configured: "default", "team-db"\)/);
+    assert.match(unknown.json.message, /receiver "nobody" not found \(configured: "default", "team-db"\)/);
     const idle = await call('POST', '/templates/render', { template: 'x', receiver: 'default' });
     assert.equal(idle.status, 404);
-    assert.match(idle.json.error, /receiver "default" has no alert group now/);
+    assert.match(idle.json.message, /receiver "default" has no alert group now/);
   });
 
   test('bad bodies answer 400 naming the problem', async () => {
@@ -125,7 +126,7 @@ describe('POST /api/ext/v1/templates/render', () => {
     for (const [body, want] of cases) {
       const r = await call('POST', '/templates/render', body);
       assert.equal(r.status, 400, JSON.stringify(body));
-      assert.match(r.json.error, want);
+      assert.match(r.json.message, want);
     }
   });
 
@@ -133,9 +134,10 @@ describe('POST /api/ext/v1/templates/render', () => {
     const r = await call('GET', '/templates/render');
     assert.equal(r.status, 405);
     assert.equal(r.headers.get('allow'), 'POST');
+    assert.deepEqual(r.json, { code: 405, message: 'method GET is not allowed, but [POST] are' });
     const big = await call('POST', '/templates/render', { template: 'x'.repeat(5000) });
     assert.equal(big.status, 413);
-    assert.match(big.json.error, /larger than the limit of 4096 bytes/);
+    assert.match(big.json.message, /larger than the limit of 4096 bytes/);
   });
 });
 
@@ -193,10 +195,10 @@ describe('POST /api/ext/v1/receivers/{name}/test', () => {
 
     const bad = await call('POST', '/receivers/team-db/test', { alerts: [{ labels: { 'bad-name': 'x' } }] });
     assert.equal(bad.status, 400);
-    assert.match(bad.json.error, /alert 0: invalid label set: invalid name "bad-name"/);
+    assert.match(bad.json.message, /alert 0: invalid label set: invalid name "bad-name"/);
     const noLabels = await call('POST', '/receivers/team-db/test', { alerts: [{ annotations: {} }] });
     assert.equal(noLabels.status, 400);
-    assert.match(noLabels.json.error, /0\.labels in body is required/);
+    assert.match(noLabels.json.message, /0\.labels in body is required/);
   });
 
   test('a current group can be sent by its key', async () => {
@@ -211,7 +213,7 @@ describe('POST /api/ext/v1/receivers/{name}/test', () => {
   test('an unknown receiver answers 404; a receiver without integrations an empty list', async () => {
     const r = await call('POST', '/receivers/nobody/test', {});
     assert.equal(r.status, 404);
-    assert.match(r.json.error, /receiver "nobody" not found/);
+    assert.match(r.json.message, /receiver "nobody" not found/);
     const none = await call('POST', '/receivers/default/test', {});
     assert.equal(none.status, 200);
     assert.deepEqual(none.json, []);
@@ -227,7 +229,7 @@ describe('findGroup', () => {
     assert.equal(findGroup({}, all, new Set(['a', 'b'])), undefined);
   });
   test('throws 404 for an unknown key or receiver', () => {
-    assert.throws(() => findGroup({ groupKey: 'k9' }, all, new Set(['a'])), (e: unknown) => e instanceof TryApiError && e.status === 404);
+    assert.throws(() => findGroup({ groupKey: 'k9' }, all, new Set(['a'])), (e: unknown) => e instanceof ApiError && e.status === 404 && e.shape === 'openapi');
     assert.throws(() => findGroup({ receiver: 'c' }, all, new Set(['a', 'b'])), /receiver "c" not found/);
   });
 });
