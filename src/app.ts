@@ -170,7 +170,7 @@ export class Daemon {
       // stall the main thread (notifications, API) for ~10-30 ms every few hundred sends.
       const nflog = new SqliteNotificationLog({ path: join(options.storagePath, 'nflog.db'), retentionMs: options.retentionMs, walCheckpointer: persistence });
       opened.push(nflog);
-      const silences = new SilenceRepository(join(options.storagePath, 'silences.db'));
+      const silences = new SilenceRepository(join(options.storagePath, 'silences.db'), { logger: options.logger });
       opened.push(silences);
       const history = new NotificationHistory({
         path: join(options.storagePath, 'history.db'),

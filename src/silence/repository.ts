@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import type { Labels } from '../labels/labels.js';
 import { matchesAll, type Matcher } from '../labels/matcher.js';
 import { MatcherIndex } from '../labels/matcher-index.js';
@@ -91,10 +92,13 @@ function rowToSilence(row: SilenceRow): Silence {
   };
 }
 
-/** A silence with its matchers compiled, as the index holds it. */
+/**
+ * A silence with its matchers compiled, as the index holds it. `matchers` is undefined for a
+ * stored silence whose matchers no longer compile (see compileStored): it matches nothing.
+ */
 interface Compiled {
   readonly silence: Silence;
-  readonly matchers: readonly Matcher[];
+  readonly matchers: readonly Matcher[] | undefined;
 }
 
 /** Silences whose matchers are the same, as the index holds them. */
@@ -125,6 +129,25 @@ export interface AutoExpireEntry {
 export interface SilenceRepositoryOptions {
   /** Makes silence IDs; crypto.randomUUID (UUID v4) unless a test needs fixed ones. */
   readonly newId?: () => string;
+  /** Where stored silences that cannot be applied any more are reported. */
+  readonly logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * A stored silence's matchers, compiled; undefined when they do not compile (an earlier version
+ * stored a regex that fails once anchored, e.g. an unclosed `\Q`). Such a silence is kept, listed
+ * and can be expired, but silences nothing: refusing to start would lose every other silence.
+ */
+function compileStored(silence: Silence, logger: Pick<Logger, 'warn'> | undefined): Matcher[] | undefined {
+  try {
+    return compileSilenceMatchers(silence.matchers);
+  } catch (err) {
+    logger?.warn(
+      { silence: silence.id, err: (err as Error).message },
+      `stored silence ${silence.id} has a matcher that does not compile; it is kept and listed but silences nothing (expire it and create a valid one)`,
+    );
+    return undefined;
+  }
 }
 
 // Per-fingerprint results are dropped wholesale beyond this many (alerts come and go).
@@ -139,6 +162,7 @@ export class SilenceRepository {
   /** The open database; recurring-store.ts keeps its tables in the same file. */
   readonly db: Database.Database;
   private readonly newId: () => string;
+  private readonly logger: Pick<Logger, 'warn'> | undefined;
   private readonly byId = new Map<string, Compiled>();
   private readonly autoExpire = new Map<string, number | undefined>();
   private versionCounter = 0;
@@ -158,6 +182,7 @@ export class SilenceRepository {
 
   constructor(path: string, options: SilenceRepositoryOptions = {}) {
     this.newId = options.newId ?? randomUUID;
+    this.logger = options.logger;
     // FULL: a silence is rare and must survive power loss once acknowledged.
     this.db = openSqlite(path, { synchronous: 'FULL' });
     try {
@@ -180,7 +205,7 @@ export class SilenceRepository {
       // In write order (see list()); rowid stands in for the order of writes within a millisecond.
       for (const row of this.db.prepare('SELECT * FROM silences ORDER BY updated_at_ms, rowid').all() as SilenceRow[]) {
         const silence = rowToSilence(row);
-        this.byId.set(silence.id, { silence, matchers: compileSilenceMatchers(silence.matchers) });
+        this.byId.set(silence.id, { silence, matchers: compileStored(silence, options.logger) });
       }
       const autoRows = this.db.prepare('SELECT silence_id, seen_firing_at_ms FROM silence_auto_expire').all() as {
         silence_id: string;
@@ -361,7 +386,7 @@ export class SilenceRepository {
     // confirmed once for all of them.
     const groups = new Map<string, SameMatchers>();
     for (const c of this.byId.values()) {
-      if (silenceState(c.silence, nowMs) === 'expired') continue;
+      if (silenceState(c.silence, nowMs) === 'expired' || c.matchers === undefined) continue;
       const key = JSON.stringify(c.matchers.map((m) => [m.type, m.name, m.value]));
       const group = groups.get(key);
       if (group) group.silences.push(c);
@@ -388,7 +413,7 @@ export class SilenceRepository {
   private remember(s: Silence): void {
     // Delete first so that the Map's order stays the order of writes.
     this.byId.delete(s.id);
-    this.byId.set(s.id, { silence: s, matchers: compileSilenceMatchers(s.matchers) });
+    this.byId.set(s.id, { silence: s, matchers: compileStored(s, this.logger) });
   }
 
   private changed(): void {

@@ -39,6 +39,33 @@ describe('SilenceRepository', () => {
     assert.deepEqual(repo.list().map((s) => s.id), [id]);
   });
 
+  test('repository: a stored silence whose regex no longer compiles is kept, listed and expirable, silences nothing, and the others still work', (t) => {
+    const path = tempDb(t);
+    const first = new SilenceRepository(path);
+    const good = first.set(draft(), { nowMs: T0 });
+    const bad = first.set(draft({ comment: 'bad' }), { nowMs: T0 });
+    first.close();
+    // As an earlier version could store it: `x\Qy` compiles alone but not anchored as ^(?:x\Qy)$.
+    const db = new Database(path);
+    const matchers = JSON.stringify([eq('alertname', 'Disk'), { name: 'job', value: 'x\\Qy', isRegex: true, isEqual: true }]);
+    db.prepare('UPDATE silences SET matchers = ? WHERE id = ?').run(matchers, bad);
+    db.close();
+
+    const warnings: { obj: Record<string, unknown>; msg: string }[] = [];
+    const repo = new SilenceRepository(path, { logger: { warn: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }) } as never });
+    t.after(() => repo.close());
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]!.obj['silence'], bad);
+    assert.match(warnings[0]!.msg, new RegExp(`stored silence ${bad} has a matcher that does not compile`));
+    assert.deepEqual(repo.list().map((s) => s.id).sort(), [good, bad].sort());
+    assert.equal(repo.get(bad)!.matchers[1]!.value, 'x\\Qy');
+    // It matches nothing, even labels its matchers would otherwise accept; the good one still works.
+    assert.deepEqual(repo.silencedBy({ alertname: 'Disk', job: 'xQy' }, T0 + 10), [good]);
+    repo.expire(bad, T0 + 20);
+    assert.equal(silenceState(repo.get(bad)!, T0 + 20), 'expired');
+    assert.equal(warnings.length, 2, 'remembering the expired version compiles it again, and says so again');
+  });
+
   test('repository: silences, updates and expiries survive closing and reopening the file', (t) => {
     const path = tempDb(t);
     const first = new SilenceRepository(path);
