@@ -256,13 +256,14 @@ export class SlackNotifier implements Notifier {
         signal: ctx.signal,
       });
     } catch (err) {
-      // Never the URL itself: for Slack it is the secret.
+      // Never the URL itself: for Slack it is the secret. So the client's error is not kept as
+      // the cause either: its message and stack name the URL, and logs print a cause's stack.
       const retryable = !(err instanceof HttpRequestError && err.reason === 'config');
       const reason = err instanceof HttpRequestError ? err.reason : 'network';
       const cause = redactedCause(err, url);
       // oauth2 failures already start with "oauth2:".
       const detail = cause.startsWith(`${reason}:`) ? cause : `${reason}: ${cause}`;
-      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${detail}`, { retryable, cause: err });
+      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${detail}`, { retryable });
     }
     const failure = judgeSlackResponse(res, { channel, nowMs: this.clock.nowMs() });
     if (failure) throw failure;
