@@ -350,6 +350,7 @@ describe('SlackNotifier against a real HTTP server', () => {
     const err = await fails(notifier(slackConfig({ apiUrl: `http://127.0.0.1:${port}/services/secretpath` })).notify(ctx(), alerts));
     assert.equal(err.retryable, true);
     assert.doesNotMatch(err.message, /secretpath/);
+    assert.match(err.message, new RegExp(`: POST <redacted>: network: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
     assert.doesNotMatch(JSON.stringify(serializeError(err)), /secretpath/);
   });
 
