@@ -82,8 +82,10 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
     try {
       await deps.reload();
     } catch (err) {
-      logger.error({ err }, 'reload via /-/reload failed');
-      throw new ApiError(500, `failed to reload config: ${(err as Error).message}`, { shape: 'text' });
+      // Answered here, not thrown to the error middleware: reload() has logged the failure
+      // (as for SIGHUP), and one failed reload should read once in the log, not three times.
+      sendApiError(res, new ApiError(500, `failed to reload config: ${(err as Error).message}`, { shape: 'text' }));
+      return;
     }
     res.status(200).end();
   });

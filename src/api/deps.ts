@@ -83,7 +83,10 @@ export interface ApiDeps {
    * alerts of the body, as Alertmanager counts them) and how many were refused (metrics).
    */
   alertsReceived?(counts: { readonly firing: number; readonly resolved: number; readonly invalid: number }): void;
-  /** Builds and swaps in the configuration from disk; rejects with the reason on failure. */
+  /**
+   * Builds and swaps in the configuration from disk; rejects with the reason on failure. The
+   * daemon logs a configuration it refuses itself, so callers do not log it again.
+   */
   reload(): Promise<void>;
   readonly versionInfo: VersionInfo;
   /** When the process started (status `uptime`). */

@@ -33,3 +33,15 @@ export function describeUrl(url: string | URL): string {
     return '<unparsable url>';
   }
 }
+
+/**
+ * What went wrong with the request `method url`, as the client's error says it, without the
+ * `<method> <url>: ` it starts with: for callers whose own message names the URL already, so it
+ * reads once. Any other text (a redirect's next URL, a proxy, a file of the http_config) is
+ * returned whole.
+ */
+export function requestFailure(err: unknown, method: string, url: string | URL): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const said = `${method} ${describeUrl(url)}: `;
+  return text.startsWith(said) ? text.slice(said.length) : text;
+}

@@ -196,7 +196,7 @@ export class HttpClient {
    * final answer, whatever its status. Rejects with HttpRequestError when no answer came.
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    if (req.signal?.aborted) throw new HttpRequestError('aborted', `${req.method} ${req.url}: aborted before sending`);
+    if (req.signal?.aborted) throw new HttpRequestError('aborted', `${req.method} ${describeUrl(req.url)}: aborted before sending`);
     const cancellation = new Cancellation();
     const onAbort = (): void => cancellation.cancel('aborted');
     req.signal?.addEventListener('abort', onAbort, { once: true });
@@ -221,7 +221,7 @@ export class HttpClient {
         const location = res.headers.location;
         if (!this.config.followRedirects || next === undefined || location === undefined) return res;
         if (hop >= MAX_REDIRECTS) {
-          throw new HttpRequestError('network', `${req.method} ${req.url}: stopped after ${MAX_REDIRECTS} redirects`);
+          throw new HttpRequestError('network', `${req.method} ${describeUrl(req.url)}: stopped after ${MAX_REDIRECTS} redirects`);
         }
         url = new URL(location, url);
         if (next !== method || res.status === 303) body = undefined;

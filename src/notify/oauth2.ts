@@ -21,7 +21,7 @@ import type { OAuth2Config } from '../config/types.js';
 import type { Clock } from '../util/clock.js';
 import { goQuote } from '../util/goquote.js';
 import { encodeValues, queryEscape } from '../util/gourl.js';
-import { describeUrl, HttpRequestError } from './http-error.js';
+import { describeUrl, HttpRequestError, requestFailure } from './http-error.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 
 /** x/oauth2's expiryDelta: a token counts as expired this long before its end, for clock skew. */
@@ -299,7 +299,7 @@ export class OAuth2TokenSource {
       });
     } catch (err) {
       const reason = err instanceof HttpRequestError && (err.reason === 'config' || err.reason === 'aborted') ? err.reason : 'oauth2';
-      throw new HttpRequestError(reason, `${where}: ${(err as Error).message}`, { cause: err });
+      throw new HttpRequestError(reason, `${where}: ${requestFailure(err, 'POST', this.config.tokenUrl)}`, { cause: err });
     }
     const parsed = parseTokenResponse(res, this.clock.nowMs());
     if ('error' in parsed) throw new HttpRequestError('oauth2', `${where}: ${parsed.error}`);

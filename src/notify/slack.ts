@@ -13,7 +13,7 @@ import type { Alert } from '../alert/alert.js';
 import type { SlackConfig } from '../config/types.js';
 import type { FlushContext } from '../pipeline/context.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { HttpRequestError } from './http-error.js';
+import { HttpRequestError, requestFailure } from './http-error.js';
 import { HttpClient, type HttpResponse } from './http.js';
 import { NotifyError, type Notifier } from './notifier.js';
 import { encodeGoJson, WEBHOOK_USER_AGENT } from './webhook.js';
@@ -256,13 +256,14 @@ export class SlackNotifier implements Notifier {
         signal: ctx.signal,
       });
     } catch (err) {
-      // Never the URL itself: for Slack it is the secret.
+      // Never the URL itself: for Slack it is the secret. So the client's error is not kept as
+      // the cause either: its message and stack name the URL, and logs print a cause's stack.
       const retryable = !(err instanceof HttpRequestError && err.reason === 'config');
       const reason = err instanceof HttpRequestError ? err.reason : 'network';
-      const cause = redactedCause(err, url);
+      const cause = redacted(requestFailure(err, 'POST', url), url);
       // oauth2 failures already start with "oauth2:".
       const detail = cause.startsWith(`${reason}:`) ? cause : `${reason}: ${cause}`;
-      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${detail}`, { retryable, cause: err });
+      throw new NotifyError(`slack: channel ${JSON.stringify(channel)}: POST <redacted>: ${detail}`, { retryable });
     }
     const failure = judgeSlackResponse(res, { channel, nowMs: this.clock.nowMs() });
     if (failure) throw failure;
@@ -286,8 +287,7 @@ export class SlackNotifier implements Notifier {
 }
 
 // The HTTP client's messages name scheme, host and path; for Slack the path is the secret.
-function redactedCause(err: unknown, url: string): string {
-  const text = err instanceof Error ? err.message : String(err);
+function redacted(text: string, url: string): string {
   try {
     const u = new URL(url);
     return text.split(`${u.protocol}//${u.host}${u.pathname}`).join('<redacted>');

@@ -11,7 +11,7 @@ import { sortedLabelNames, type Labels } from '../labels/labels.js';
 import type { FlushContext } from '../pipeline/context.js';
 import type { Clock } from '../util/clock.js';
 import { formatGoTime, GO_ZERO_TIME } from '../util/gotime.js';
-import { describeUrl, HttpRequestError } from './http-error.js';
+import { describeUrl, HttpRequestError, requestFailure } from './http-error.js';
 import { HttpClient } from './http.js';
 import { NotifyError, type Notifier } from './notifier.js';
 
@@ -164,7 +164,7 @@ export class WebhookNotifier implements Notifier {
       });
     } catch (err) {
       const retryable = !(err instanceof HttpRequestError && err.reason === 'config');
-      throw new NotifyError(`webhook ${describeUrl(url)}: ${(err as Error).message}`, { retryable, cause: err });
+      throw new NotifyError(`webhook ${describeUrl(url)}: ${requestFailure(err, 'POST', url)}`, { retryable, cause: err });
     }
     if (res.status >= 200 && res.status < 300) return;
     const detail = res.body.trim() === '' ? '' : `: ${res.body.trim()}`;

@@ -44,6 +44,7 @@ export function createLogger(options: LoggerOptions): Logger {
       messageKey: 'msg',
       timestamp: () => `,"ts":"${new Date().toISOString()}"`,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: serializeError },
     },
     stream,
   );
@@ -52,6 +53,44 @@ export function createLogger(options: LoggerOptions): Logger {
 /** A logger that discards everything (tests, tools). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/**
+ * pino's `err` serializer (type, message, stack with its causes, the error's own fields), but
+ * with a message that reads each cause once: see messageWithCauses.
+ */
+export function serializeError(err: unknown): unknown {
+  const out: unknown = pino.stdSerializers.err(err as Error);
+  if (out !== err && isErrorLike(err) && typeof out === 'object' && out !== null) {
+    (out as { message: string }).message = messageWithCauses(err);
+  }
+  return out;
+}
+
+/**
+ * An error's message followed by those of its causes that add something. pino appends every
+ * cause, but alertrouter's errors quote what of their cause matters (STYLE: messages say what,
+ * where and what was seen), so that printed the root cause up to four times in one line. Down
+ * the chain: a cause whose text the line already holds is skipped; an AlertrouterError that
+ * left its cause's text out said in its own words what it meant (a timeout, not the socket
+ * error the timeout caused), so nothing below it is added; any other error's cause (fetch's
+ * `fetch failed` → `connect ECONNREFUSED …`) is appended, as pino does.
+ */
+export function messageWithCauses(err: { readonly message: string; readonly cause?: unknown }): string {
+  let text = err.message;
+  const seen = new Set<unknown>([err]);
+  for (let e: { readonly message: string; readonly cause?: unknown } = err; isErrorLike(e.cause) && !seen.has(e.cause); e = e.cause) {
+    const cause = e.cause;
+    seen.add(cause);
+    if (text.includes(cause.message)) continue;
+    if (e instanceof AlertrouterError) break;
+    text += `: ${cause.message}`;
+  }
+  return text;
+}
+
+function isErrorLike(value: unknown): value is { readonly message: string; readonly cause?: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }
 
 const LEADING_KEYS = ['ts', 'level', 'component', 'msg'];

@@ -98,11 +98,26 @@ describe('HttpClient', () => {
     assert.equal(b.requests.at(-1)!.headers.authorization, undefined);
   });
 
-  test('stops after 10 redirects', async () => {
+  test('stops after 10 redirects; the error names the URL without its credentials or query', async () => {
     a.answer(() => ({ status: 302, headers: { location: '/again' } }));
-    await assert.rejects(new HttpClient(BASE).request({ method: 'GET', url: a.url + '/loop' }), (err: unknown) => {
+    const url = new URL(a.url + '/loop?token=q-secret');
+    url.username = 'user';
+    url.password = 'pw-secret';
+    await assert.rejects(new HttpClient(BASE).request({ method: 'GET', url: url.href }), (err: unknown) => {
       assert.ok(err instanceof HttpRequestError);
-      assert.match(err.message, /stopped after 10 redirects/);
+      assert.equal(err.message, `GET ${a.url}/loop: stopped after 10 redirects`);
+      return true;
+    });
+  });
+
+  test('a request aborted before it is sent names the URL without its credentials or query', async () => {
+    const url = new URL(a.url + '/hook?token=q-secret');
+    url.username = 'user';
+    url.password = 'pw-secret';
+    await assert.rejects(new HttpClient(BASE).request({ method: 'POST', url: url.href, signal: AbortSignal.abort() }), (err: unknown) => {
+      assert.ok(err instanceof HttpRequestError);
+      assert.equal(err.reason, 'aborted');
+      assert.equal(err.message, `POST ${a.url}/hook: aborted before sending`);
       return true;
     });
   });

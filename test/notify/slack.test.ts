@@ -21,6 +21,7 @@ import {
 } from '../../src/notify/slack.js';
 import { encodeGoJson, WEBHOOK_USER_AGENT } from '../../src/notify/webhook.js';
 import { Templates } from '../../src/template/template.js';
+import { serializeError } from '../../src/util/log.js';
 import { makeAlert } from '../support/alerts.js';
 import { flushContext } from '../support/flush-context.js';
 import { startCapture, type CaptureServer } from './capture.js';
@@ -340,7 +341,7 @@ describe('SlackNotifier against a real HTTP server', () => {
     assert.equal(server.requests.at(-1)!.headers.authorization, 'Basic ' + Buffer.from('slack:pw').toString('base64'));
   });
 
-  test('no answer at all is retryable and does not name the URL', async () => {
+  test('no answer at all is retryable and does not name the URL, in the message or in what a log line holds (causes, stacks)', async () => {
     const probe = createServer();
     probe.listen(0, '127.0.0.1');
     await once(probe, 'listening');
@@ -349,6 +350,8 @@ describe('SlackNotifier against a real HTTP server', () => {
     const err = await fails(notifier(slackConfig({ apiUrl: `http://127.0.0.1:${port}/services/secretpath` })).notify(ctx(), alerts));
     assert.equal(err.retryable, true);
     assert.doesNotMatch(err.message, /secretpath/);
+    assert.match(err.message, new RegExp(`: POST <redacted>: network: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
+    assert.doesNotMatch(JSON.stringify(serializeError(err)), /secretpath/);
   });
 
   test('a template error is not retryable, names the option, and sends nothing', async () => {

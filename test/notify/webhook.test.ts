@@ -183,14 +183,14 @@ describe('WebhookNotifier over HTTP', () => {
     assert.match(err.message, /unexpected status code 400: .*: bad payload/);
   });
 
-  test('a refused connection is retryable', async () => {
+  test('a refused connection is retryable; the message names the URL and the reason once each', async () => {
     const closed = await startCapture();
     const url = closed.url;
     await closed.close();
     const n = new WebhookNotifier({ config: webhookConfig(url), index: 0, externalURL: '' });
     const err = await rejection(n.notify(flushContext(), [firing]));
     assert.equal(err.retryable, true);
-    assert.match(err.message, /ECONNREFUSED/);
+    assert.equal(err.message, `webhook ${url}/: connect ECONNREFUSED ${new URL(url).host}`);
   });
 
   test('basic_auth sends the password, or the trimmed password_file read at send time', async () => {

@@ -64,7 +64,8 @@ export async function startAlertrouter(t: Cleanup, configYaml: string, options: 
   const address = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => {
       log.push(line);
-      const m = /msg="?Listening on"? address=(\S+)/.exec(line);
+      // logfmt (the default) or --log.format=json.
+      const m = /msg="?Listening on"? address=(\S+)/.exec(line) ?? /"address":"([^"]+)".*"msg":"Listening on"/.exec(line);
       if (m) resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`alertrouter exited (${code}) before listening:\n${log.join('\n')}`)));
