@@ -16,7 +16,8 @@
  * Every round's figures are printed so the noise is visible, with the load average.
  *
  * Env: BENCH_INGEST (alerts for the ingest figure, split over the rounds; default 80000),
- * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4).
+ * BENCH_ACTIVE (default 100000), BENCH_ROUNDS (ingest rounds, default 4), BENCH_NODE_ARGS (extra
+ * node flags for alertrouter, space-separated, e.g. V8 heap flags to compare).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const INGEST_ALERTS = Number(process.env.BENCH_INGEST ?? 80_000);
 const ACTIVE_ALERTS = Number(process.env.BENCH_ACTIVE ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const ROUND_ALERTS = Math.ceil(INGEST_ALERTS / ROUNDS / BATCH) * BATCH;
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const LATENCY_SAMPLES = 200;
 const RSS_SAMPLES = 5;
 /** When the settled RSS is sampled, after the last request. */
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
   const loadAtStart = load();
   try {
     targets.push(await start('alertmanager', capture.port, dir));
-    targets.push(await start('alertrouter', capture.port, dir, { main: ALERTROUTER_MAIN }));
+    targets.push(await start('alertrouter', capture.port, dir, { main: ALERTROUTER_MAIN, nodeArgs: NODE_ARGS }));
     const [am, ar] = targets as [Target, Target];
     const results: string[] = [];
     const notes: string[] = [];
