@@ -33,6 +33,9 @@ export interface StartOptions {
   readonly port?: number;
 }
 
+/** How long a started daemon may take to listen (a loaded 2-core machine included). */
+const LISTEN_TIMEOUT_MS = 30_000;
+
 /** Starts the daemon with `configYaml` (written to <dir>/alertmanager.yml) and waits until it listens. */
 export async function startAlertrouter(t: Cleanup, configYaml: string, options: StartOptions = {}): Promise<RunningAlertrouter> {
   if (!existsSync(ALERTROUTER_MAIN)) throw new Error(`${ALERTROUTER_MAIN} is missing: run tsc (npm test does) first`);
@@ -69,6 +72,9 @@ export async function startAlertrouter(t: Cleanup, configYaml: string, options: 
       if (m) resolve(m[1]!);
     });
     proc.once('exit', (code) => reject(new Error(`alertrouter exited (${code}) before listening:\n${log.join('\n')}`)));
+    // A daemon that neither listens nor exits fails the test instead of hanging it.
+    const timer = setTimeout(() => reject(new Error(`alertrouter did not log "Listening on" within ${LISTEN_TIMEOUT_MS} ms:\n${log.join('\n')}`)), LISTEN_TIMEOUT_MS);
+    timer.unref();
   });
   const url = `http://${address}`;
   return {
