@@ -4,6 +4,7 @@
  * Everything else lives in cli/run.ts (commands) and, for the daemon, app.ts; `healthcheck`
  * goes straight to cli/healthcheck.ts.
  */
+import type { DaemonEntry } from './cli/run.js';
 import { pinYoungGeneration } from './util/heap-tuning.js';
 
 // Before the rest of the program loads, which is imported dynamically below: compiling it alone
@@ -24,8 +25,14 @@ if (argv[0] === 'healthcheck') {
 } else {
   const { loadConfigFile } = await import('./config/load.js');
   const { runCli } = await import('./cli/run.js');
-  const { daemonEntry } = await import('./cli/daemon.js');
-  status = await runCli(argv, { io, daemon: daemonEntry, loadConfigFile });
+  const { DAEMON_FLAGS } = await import('./cli/daemon-flags.js');
+  // The daemon (express, SQLite, notifiers…) loads only when it runs: subcommands such as
+  // check-config answer in ~0.2 s instead of ~0.5 s.
+  const daemon: DaemonEntry = {
+    flagSpecs: DAEMON_FLAGS,
+    run: async (daemonArgv, daemonIo) => (await import('./cli/daemon.js')).daemonEntry.run(daemonArgv, daemonIo),
+  };
+  status = await runCli(argv, { io, daemon, loadConfigFile });
 }
 // Let pending stdout writes drain (a pipe may be slow) rather than calling process.exit().
 process.exitCode = status;
