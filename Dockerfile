@@ -17,9 +17,11 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
-# Only src/ is copied, so tsc compiles only it (tests and benchmarks stay out of the image).
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+# The package's own build (tsc, then the bundle the bin runs: scripts/bundle.mjs). Only src/ is
+# copied, so tsc compiles only it (tests and benchmarks stay out of the image).
+RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: Node, the production node_modules, dist/src and time zone data (templates
 # and time intervals name zones), run as the unprivileged `node` user.

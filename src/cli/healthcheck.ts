@@ -21,7 +21,6 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { AlertrouterError } from '../util/errors.js';
 import { parseListenAddress, resolveWebUrls } from '../web/address.js';
 import { parseWebConfig, type ClientAuthType } from '../web/webconfig.js';
@@ -168,7 +167,9 @@ function fromProcess(pid: string): { argv: string[]; cwd: string } {
   } catch (err) {
     throw new HealthcheckError(`process ${pid}: cannot read its command line: ${(err as Error).message}`, { cause: err });
   }
-  const ownMain = realpathSync(fileURLToPath(new URL('../main.js', import.meta.url)));
+  // The daemon runs the same executable as this command (the bin, bundled: this module's own
+  // location says nothing about it).
+  const ownMain = realpathSync(process.argv[1] ?? '');
   const isMain = (arg: string): boolean => {
     try {
       return realpathSync(resolve(cwd, arg)) === ownMain;

@@ -122,6 +122,9 @@ test('Dockerfile: every file it copies exists, the entrypoint is the compiled ma
     if (script.startsWith(dest + '/')) mapped = posix.relative(buildWorkdir, posix.join(m[1]!, script.slice(dest.length)));
   }
   assert.equal(mapped, 'dist/src/main.js');
+  // Built as `npm run build` builds it: tsc, then the bundle that replaces tsc's main.js.
+  const buildRuns = instructions.filter((i) => i.stage === 0 && i.keyword === 'RUN').map((i) => i.args);
+  assert.ok(buildRuns.some((r) => /\bnpm run build\b/.test(r)), `the build stage runs npm run build (runs: ${buildRuns.join(' | ')})`);
   assert.equal(join(ROOT, mapped!), ALERTROUTER_MAIN);
   assert.ok(existsSync(ALERTROUTER_MAIN), 'tsc put main.js there');
   assert.equal((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { type: string }).type, 'module', 'the copied package.json makes dist ES modules');
