@@ -6,7 +6,7 @@
 import { RE2JS } from 're2js';
 import type { Alert } from '../../alert/alert.js';
 import { sortedLabelNames, type Labels } from '../../labels/labels.js';
-import type { Matcher } from '../../labels/matcher.js';
+import { anchorRegex, type Matcher } from '../../labels/matcher.js';
 import { parseMatcher } from '../../labels/parse.js';
 import { formatApiTime } from '../../util/gotime.js';
 import type { ApiAlertGroup, ApiAlertStatus } from '../deps.js';
@@ -61,7 +61,7 @@ export function parseAlertQuery(query: Readonly<Record<string, unknown>>): Alert
   const receiverText = queryList(q.receiver)[0];
   if (receiverText !== undefined) {
     try {
-      receiver = RE2JS.compile('^(?:' + receiverText + ')$');
+      receiver = RE2JS.compile(anchorRegex(receiverText));
     } catch (err) {
       throw new ApiError(400, `failed to parse receiver param: ${(err as Error).message}`, { shape: 'payload', cause: err });
     }
