@@ -217,6 +217,10 @@ export class HttpClient {
             if (cancellation.reason === 'aborted') throw new HttpRequestError('aborted', `${method} ${describeUrl(url)}: aborted`, { cause: err });
             throw err;
           });
+        // Beyond Alertmanager (whose token source keeps a token until it expires): a 401 from the
+        // endpoint that was sent the oauth2 token drops it, so a revoked token is replaced at the
+        // next attempt instead of failing every send until its expiry.
+        if (res.status === 401 && auth !== undefined && url.host === originalHost) this.tokenSource?.forget(auth);
         const next = redirectMethod(res.status, method);
         const location = res.headers.location;
         if (!this.config.followRedirects || next === undefined || location === undefined) return res;

@@ -247,6 +247,14 @@ export class OAuth2TokenSource {
     return authorizationValue(await pending);
   }
 
+  /**
+   * Drops the cached token if `authorization` is the header value it gave (the endpoint refused
+   * it); the next call fetches a new one. A token fetched since is kept.
+   */
+  forget(authorization: string): void {
+    if (this.token && authorizationValue(this.token) === authorization) this.token = undefined;
+  }
+
   private async readSecret(): Promise<string> {
     const file = this.config.clientSecretFile;
     if (file === undefined) return this.config.clientSecret ?? '';

@@ -167,6 +167,22 @@ describe('oauth2: webhook sends with a token from a real token endpoint', () => 
     assert.equal(hook.requests.at(-1)!.headers.authorization, 'Bearer tok-2');
   });
 
+  test('beyond Alertmanager: a 401 from the webhook drops the token, and the next send fetches a new one', async () => {
+    tokens(tokenServer, { token_type: 'bearer', expires_in: 3600 });
+    let refuse = true;
+    hook.answer(() => (refuse ? { status: 401, body: 'token revoked' } : { status: 200 }));
+    const clock = new FakeClock(NOW);
+    const n = webhook(oauth2(`${tokenServer.url}/oauth/token`), clock);
+    const tokens0 = tokenServer.requests.length;
+    const hooks0 = hook.requests.length;
+    await assert.rejects(send(n, clock), /401/);
+    refuse = false;
+    await send(n, clock);
+    await send(n, clock);
+    assert.equal(tokenServer.requests.length - tokens0, 2, 'a new token after the 401, then reused');
+    assert.deepEqual(hook.requests.slice(hooks0).map((r) => r.headers.authorization), ['Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+  });
+
   test('concurrent sends share one token request', async () => {
     tokens(tokenServer);
     hook.answer(() => ({ status: 200 }));
