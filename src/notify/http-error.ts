@@ -1,8 +1,9 @@
 /**
- * The error of the HTTP client notifiers send with, in a module of its own so that the client
- * (http.ts) and its OAuth 2.0 token source (oauth2.ts) can both raise it without importing
- * each other.
+ * What the HTTP client notifiers send with (http.ts) and its OAuth 2.0 token source (oauth2.ts)
+ * share, in a module of its own so that neither imports the other: their error, how a URL is
+ * shown, and how an http_config secret file is read.
  */
+import { readFile } from 'node:fs/promises';
 import { AlertrouterError } from '../util/errors.js';
 
 /**
@@ -44,4 +45,17 @@ export function requestFailure(err: unknown, method: string, url: string | URL):
   const text = err instanceof Error ? err.message : String(err);
   const said = `${method} ${describeUrl(url)}: `;
   return text.startsWith(said) ? text.slice(said.length) : text;
+}
+
+/**
+ * An http_config secret file's content, trimmed as Prometheus trims secret files (a trailing
+ * newline from `echo` does not end up in a header); `what` names the setting in the error.
+ * Rejects with HttpRequestError `config` when the file cannot be read.
+ */
+export async function readSecretFile(path: string, what: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    throw new HttpRequestError('config', `http_config: cannot read ${what} ${JSON.stringify(path)}: ${(err as Error).message}`, { cause: err });
+  }
 }

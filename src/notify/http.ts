@@ -16,7 +16,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpClientConfig, TlsConfig } from '../config/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { describeUrl, HttpRequestError } from './http-error.js';
+import { describeUrl, HttpRequestError, readSecretFile } from './http-error.js';
 import { MAX_TOKEN_RESPONSE_BYTES, OAuth2TokenSource } from './oauth2.js';
 
 export interface HttpRequest {
@@ -52,17 +52,6 @@ const TLS_VERSIONS: Readonly<Record<string, tls.SecureVersion>> = {
   TLS13: 'TLSv1.3',
 };
 
-async function readSecret(path: string, what: string): Promise<string> {
-  try {
-    // Prometheus trims secret files, so a trailing newline from `echo` does not end up in a header.
-    return (await readFile(path, 'utf8')).trim();
-  } catch (err) {
-    throw new HttpRequestError('config', `http_config: cannot read ${what} ${JSON.stringify(path)}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-}
-
 async function readPem(path: string | undefined, what: string): Promise<Buffer | undefined> {
   if (path === undefined || path === '') return undefined;
   try {
@@ -82,7 +71,7 @@ async function readPem(path: string | undefined, what: string): Promise<Buffer |
 export async function authorizationHeader(config: HttpClientConfig): Promise<string | undefined> {
   if (config.basicAuth) {
     const { username, password, passwordFile } = config.basicAuth;
-    const secret = passwordFile ? await readSecret(passwordFile, 'basic_auth password_file') : (password ?? '');
+    const secret = passwordFile ? await readSecretFile(passwordFile, 'basic_auth password_file') : (password ?? '');
     return 'Basic ' + Buffer.from(`${username}:${secret}`).toString('base64');
   }
   const authz =
@@ -92,7 +81,7 @@ export async function authorizationHeader(config: HttpClientConfig): Promise<str
       : undefined);
   if (authz) {
     const credentials = authz.credentialsFile
-      ? await readSecret(authz.credentialsFile, 'authorization credentials_file')
+      ? await readSecretFile(authz.credentialsFile, 'authorization credentials_file')
       : (authz.credentials ?? '');
     return `${authz.type || 'Bearer'} ${credentials}`;
   }

@@ -15,13 +15,12 @@
  * Decisions are pure functions (tokenRequestBody, parseTokenResponse, tokenIsValid,
  * authorizationValue); OAuth2TokenSource is the shell that sends and caches.
  */
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { OAuth2Config } from '../config/types.js';
 import type { Clock } from '../util/clock.js';
 import { goQuote } from '../util/goquote.js';
 import { encodeValues, queryEscape } from '../util/gourl.js';
-import { describeUrl, HttpRequestError, requestFailure } from './http-error.js';
+import { describeUrl, HttpRequestError, readSecretFile, requestFailure } from './http-error.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 
 /** x/oauth2's expiryDelta: a token counts as expired this long before its end, for clock skew. */
@@ -257,14 +256,9 @@ export class OAuth2TokenSource {
 
   private async readSecret(): Promise<string> {
     const file = this.config.clientSecretFile;
-    if (file === undefined) return this.config.clientSecret ?? '';
-    try {
-      // Trimmed, as Prometheus reads secret files.
-      return (await readFile(file, 'utf8')).trim();
-    } catch (err) {
-      throw new HttpRequestError('config', `http_config: cannot read oauth2 client_secret_file ${JSON.stringify(file)}: ${(err as Error).message}`, { cause: err });
-    }
+    return file === undefined ? (this.config.clientSecret ?? '') : readSecretFile(file, 'oauth2 client_secret_file');
   }
+
 
   private async fetch(secret: string, call: TokenCall): Promise<OAuth2Token> {
     if (this.style) return this.fetchAs(this.style, secret, call);
