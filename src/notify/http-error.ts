@@ -31,9 +31,12 @@ export function describeUrl(url: string | URL): string {
     const u = typeof url === 'string' ? new URL(url) : url;
     return `${u.protocol}//${u.host}${u.pathname}`;
   } catch {
-    return '<unparsable url>';
+    return UNPARSABLE_URL;
   }
 }
+
+/** How describeUrl shows text that is no URL. */
+export const UNPARSABLE_URL = '<unparsable url>';
 
 /**
  * What went wrong with the request `method url`, as the client's error says it, without the

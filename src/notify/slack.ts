@@ -13,7 +13,7 @@ import type { Alert } from '../alert/alert.js';
 import type { SlackConfig } from '../config/types.js';
 import type { FlushContext } from '../pipeline/context.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { HttpRequestError, requestFailure } from './http-error.js';
+import { describeUrl, HttpRequestError, requestFailure, UNPARSABLE_URL } from './http-error.js';
 import { HttpClient, type HttpResponse } from './http.js';
 import { NotifyError, type Notifier } from './notifier.js';
 import { encodeGoJson, WEBHOOK_USER_AGENT } from './webhook.js';
@@ -286,12 +286,8 @@ export class SlackNotifier implements Notifier {
   }
 }
 
-// The HTTP client's messages name scheme, host and path; for Slack the path is the secret.
+// The HTTP client's messages name a URL as describeUrl shows it; for Slack the path is the secret.
 function redacted(text: string, url: string): string {
-  try {
-    const u = new URL(url);
-    return text.split(`${u.protocol}//${u.host}${u.pathname}`).join('<redacted>');
-  } catch {
-    return text;
-  }
+  const shown = describeUrl(url);
+  return shown === UNPARSABLE_URL ? text : text.split(shown).join('<redacted>');
 }
