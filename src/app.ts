@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApiApp } from './api/app.js';
+import { decodePostedBody } from './api/v2/postable.js';
 import type { ApiDeps, VersionInfo } from './api/deps.js';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -45,7 +46,6 @@ import { systemClock, type Clock } from './util/clock.js';
 import { every } from './util/every.js';
 import { parseListenAddress, resolveWebUrls } from './web/address.js';
 import { WebServer } from './web/server.js';
-import { decodePostedBody } from './api/v2/postable.js';
 
 export const VERSION = '0.1.0';
 /** The Alertmanager release whose configuration, API and behaviour alertrouter follows. */

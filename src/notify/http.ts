@@ -137,13 +137,17 @@ class Cancellation {
   cancel(reason: 'timeout' | 'aborted'): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
-    this.current?.destroy(new Error(`request ${reason === 'timeout' ? 'timed out' : 'aborted'}`));
+    if (this.current) this.destroy(this.current);
   }
 
   /** `request` is the exchange in progress from now on (destroyed at once when already cancelled). */
   track(request: http.ClientRequest): void {
     this.current = request;
-    if (this.reason !== undefined) request.destroy(new Error(`request ${this.reason === 'timeout' ? 'timed out' : 'aborted'}`));
+    if (this.reason !== undefined) this.destroy(request);
+  }
+
+  private destroy(request: http.ClientRequest): void {
+    request.destroy(new Error(`request ${this.reason === 'timeout' ? 'timed out' : 'aborted'}`));
   }
 }
 

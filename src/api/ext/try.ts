@@ -127,7 +127,6 @@ const schemas = lazy(() => {
     groupKey: z.string().optional(),
     receiver: z.string().optional(),
   });
-  
   const testSchema = z.strictObject({
     alerts: z.array(z.unknown()).min(1).optional(),
     groupKey: z.string().optional(),
