@@ -5,7 +5,7 @@
  * alertrouter's own API under /api/ext/v1 answers every error in the first shape.
  */
 import type { ServerResponse } from 'node:http';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import { AlertrouterError } from '../util/errors.js';
 
@@ -120,5 +120,18 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     answerError(err, { method: req.method, path: req.path }, res, logger);
+  };
+}
+
+/**
+ * A handler refusing the request's method with 405 and `Allow: <allowed>` (comma-separated), in
+ * go-openapi's words: `method PUT is not allowed, but [GET,POST] are`.
+ */
+export function methodNotAllowed(allowed: string) {
+  return (req: Request): never => {
+    throw new ApiError(405, `method ${req.method} is not allowed, but [${allowed}] are`, {
+      shape: 'openapi',
+      headers: { Allow: allowed },
+    });
   };
 }

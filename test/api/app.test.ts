@@ -445,6 +445,8 @@ describe('status, receivers, health and reload', () => {
     const del = await fetch(h.url + '/api/v2/alerts', { method: 'DELETE' });
     assert.equal(del.status, 405);
     assert.equal(del.headers.get('allow'), 'POST,GET');
+    // Methods joined with commas, as Alertmanager 0.25 says it (not Go's `[POST GET]` slice print).
+    assert.equal(await del.text(), '{"code":405,"message":"method DELETE is not allowed, but [POST,GET] are"}');
     assert.equal((await h.get('/elsewhere')).text, '404 page not found\n');
   });
 

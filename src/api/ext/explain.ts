@@ -4,9 +4,8 @@
  */
 import express, { type Router } from 'express';
 import type { Explanation } from '../../explain/explain.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { sendJson } from '../v2/routes.js';
-import { methodNotAllowed } from '../v2/silences.js';
 
 /** The route, to mount at `<route prefix>/api/ext/v1`; `explain` answers for the state now. */
 export function explainRouter(deps: { explain(fingerprint: string): Explanation | undefined }): Router {

@@ -6,9 +6,8 @@
 import express, { type Router } from 'express';
 import type { HistoryEntry, HistoryQuery } from '../../history/history.js';
 import { formatApiTime } from '../../util/gotime.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { sendJson } from '../v2/routes.js';
-import { methodNotAllowed } from '../v2/silences.js';
 
 /** What the route needs (history/history.ts NotificationHistory satisfies it). */
 export interface HistorySource {

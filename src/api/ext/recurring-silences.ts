@@ -12,9 +12,8 @@ import { RecurringSilenceError, type RecurringSilence, type RecurringSilenceSpec
 import type { Clock } from '../../util/clock.js';
 import { DurationError, formatDuration, parseDuration } from '../../util/duration.js';
 import { formatApiTime } from '../../util/gotime.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { sendJson } from '../v2/routes.js';
-import { methodNotAllowed } from '../v2/silences.js';
 
 /** What the routes need (silence/recurring-store.ts RecurringSilences satisfies it). */
 export interface RecurringSilenceStore {

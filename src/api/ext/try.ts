@@ -28,9 +28,8 @@ import { sampleGroup } from '../../template/sample.js';
 import { TemplateError, type Templates } from '../../template/template.js';
 import type { GoStruct } from '../../template/values.js';
 import type { Clock } from '../../util/clock.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { decodePostableAlerts, prepareAlerts, type PreparedAlerts } from '../v2/postable.js';
-import { methodNotAllowed } from '../v2/silences.js';
 
 /** One aggregation group as the dispatcher holds it (dispatch/dispatcher.ts AlertGroupView satisfies it). */
 export interface TryAlertGroup {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Alert } from '../../alert/alert.js';
 import { formatApiTime } from '../../util/gotime.js';
 import type { ApiAlertStatus, ApiDeps } from '../deps.js';
-import { answerError, ApiError } from '../errors.js';
+import { answerError, ApiError, methodNotAllowed } from '../errors.js';
 import { listAlertGroups, listAlerts, parseAlertQuery, type ListContext } from './alerts.js';
 import { decodePostableAlerts, prepareAlerts } from './postable.js';
 
@@ -50,15 +50,6 @@ export async function sendJsonArray(res: Response, items: readonly unknown[]): P
     }
   }
   res.end(chunk + ']\n');
-}
-
-function methodNotAllowed(allowed: readonly string[]) {
-  return (req: Request): never => {
-    throw new ApiError(405, `method ${req.method} is not allowed, but [${allowed.join(' ')}] are`, {
-      shape: 'openapi',
-      headers: { Allow: allowed.join(',') },
-    });
-  };
 }
 
 /**
@@ -230,7 +221,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
       await acceptAlerts(deps, typeof req.body === 'string' ? req.body : '');
       res.status(200).end();
     })
-    .all(methodNotAllowed(['POST', 'GET']));
+    .all(methodNotAllowed('POST,GET'));
 
   router
     .route('/alerts/groups')
@@ -238,7 +229,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
       const query = parseAlertQuery(req.query);
       await sendJsonArray(res, listAlertGroups(deps.groups(), query, listContext()));
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed('GET'));
 
   router
     .route('/status')
@@ -260,14 +251,14 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
         },
       });
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed('GET'));
 
   router
     .route('/receivers')
     .get((_req, res) => {
       sendJson(res, deps.config().receivers.map((r) => ({ name: r.name })));
     })
-    .all(methodNotAllowed(['GET']));
+    .all(methodNotAllowed('GET'));
 
   options.extend?.(router);
   router.use((req) => {

@@ -27,7 +27,7 @@ import {
 } from '../../silence/silence.js';
 import type { Clock } from '../../util/clock.js';
 import { formatApiTime } from '../../util/gotime.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { sendJson } from './routes.js';
 import { parseApiTime } from './time.js';
 
@@ -264,15 +264,6 @@ function silenceIdParam(req: Request): string {
   return id;
 }
 
-/** A handler refusing the request's method with 405 and `Allow: <allowed>` (comma-separated). */
-export function methodNotAllowed(allowed: string) {
-  return (req: Request): never => {
-    throw new ApiError(405, `method ${req.method} is not allowed, but [${allowed}] are`, {
-      shape: 'openapi',
-      headers: { Allow: allowed },
-    });
-  };
-}
 
 function notFound(res: Response): void {
   res.status(404).end();
