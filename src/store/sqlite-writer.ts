@@ -7,6 +7,7 @@
  *   { id, snapshot: 'begin' }            start a snapshot → { id, error? }
  *   { id, snapshot: 'add', alerts }      add to it → { id, error? }
  *   { id, snapshot: 'finish', upToSeq }  swap it in → { id, error? }
+ *   { id, checkpoint: paths }            checkpoint those WALs that are large → { id, error? }
  *   { close: true }                      close the database → { closed: true }
  */
 import type Database from 'better-sqlite3';
