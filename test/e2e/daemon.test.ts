@@ -1,7 +1,7 @@
 // The daemon as a user runs it: reload (good and bad configs, HTTP and SIGHUP), kill -9 and
 // restart without duplicate or missing notifications, startup time, clean SIGTERM.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAlertrouter } from '../support/alertrouter.js';
@@ -147,4 +147,23 @@ test('startup: /api/v2/status answers soon after launch; SIGTERM exits 0', async
   const [code] = await once(router.process, 'exit');
   assert.equal(code, 0);
   assert.ok(router.log.some((l) => /exiting gracefully/.test(l)));
+});
+
+test('idle: with nothing to do, the daemon\'s main thread sleeps (tens of wake-ups a second at most, not a 10 ms tick)', async (t) => {
+  const sink = await startWebhookSink(t);
+  const router = await startAlertrouter(t, config(sink.url));
+  const pid = router.process.pid!;
+  // Voluntary context switches of the main thread: one each time it waits on the event loop.
+  const wakeUps = (): number => {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+    assert.ok(m, 'Linux /proc reports the main thread\'s context switches');
+    return Number(m[1]);
+  };
+  await new Promise((r) => setTimeout(r, 1500)); // start-up settles
+  const before = wakeUps();
+  const seconds = 3;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const perSecond = (wakeUps() - before) / seconds;
+  // A 10 ms timer (prom-client's default event-loop sampling) makes this ~100.
+  assert.ok(perSecond < 30, `the idle main thread woke ${perSecond.toFixed(0)} times a second`);
 });
