@@ -2,7 +2,14 @@
  * Logging: pino, written either as JSON lines or as logfmt (`ts=… level=info msg="…" k=v`),
  * Alertmanager's default format, selected by --log.format. Writes are synchronous so a line
  * logged just before exit is not lost.
+ *
+ * `err` is always a string, in both formats, as Alertmanager's go-kit logs it: pass the error
+ * itself (`{ err }`) and the logger writes its message with its causes (errorText). At
+ * --log.level=debug a line whose `err` is an unexpected error (not an AlertrouterError) also
+ * carries `stack` (errorStack): alertrouter's own errors say what failed and where, but a
+ * TypeError from a bug or a library's raw error may not.
  */
+import { inspect } from 'node:util';
 import { pino, type Logger, type Level } from 'pino';
 import { AlertrouterError } from './errors.js';
 
@@ -32,6 +39,7 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const format = options.format;
+  const withStack = options.level === 'debug';
   const stream = {
     write(json: string): void {
       write(format === 'json' ? json : jsonLineToLogfmt(json));
@@ -43,8 +51,12 @@ export function createLogger(options: LoggerOptions): Logger {
       base: undefined,
       messageKey: 'msg',
       timestamp: () => `,"ts":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ level: label }) },
-      serializers: { err: serializeError },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Runs before the serializers, so it still sees the error that `err` then words.
+        log: (record) => (withStack && isUnexpectedError(record['err']) ? { ...record, stack: errorStack(record['err']) } : record),
+      },
+      serializers: { err: errorText },
     },
     stream,
   );
@@ -56,15 +68,30 @@ export function silentLogger(): Logger {
 }
 
 /**
- * pino's `err` serializer (type, message, stack with its causes, the error's own fields), but
- * with a message that reads each cause once: see messageWithCauses.
+ * What a log line's `err` holds: an error's message with its causes (messageWithCauses); text
+ * as it is; any other value as util.inspect shows it on one line. Never an object: Alertmanager
+ * logs `err` as the error's text, and a field whose type depends on where the error came from
+ * is one a log pipeline cannot index.
  */
-export function serializeError(err: unknown): unknown {
-  const out: unknown = pino.stdSerializers.err(err as Error);
-  if (out !== err && isErrorLike(err) && typeof out === 'object' && out !== null) {
-    (out as { message: string }).message = messageWithCauses(err);
+export function errorText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isErrorLike(value)) return messageWithCauses(value);
+  return inspect(value, { breakLength: Infinity });
+}
+
+/**
+ * The stack of an error and of each of its causes (`caused by: …`), as pino prints it: for the
+ * debug level only. Causes can carry text their top error deliberately left out, so the
+ * notifiers keep secrets out of every error in the chain, not only the top one's message.
+ */
+export function errorStack(err: ErrorLike): string {
+  const stacks: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; isErrorLike(e) && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    stacks.push(typeof e.stack === 'string' && e.stack !== '' ? e.stack : e.message);
   }
-  return out;
+  return stacks.join('\ncaused by: ');
 }
 
 /**
@@ -76,10 +103,10 @@ export function serializeError(err: unknown): unknown {
  * error the timeout caused), so nothing below it is added; any other error's cause (fetch's
  * `fetch failed` → `connect ECONNREFUSED …`) is appended, as pino does.
  */
-export function messageWithCauses(err: { readonly message: string; readonly cause?: unknown }): string {
+export function messageWithCauses(err: ErrorLike): string {
   let text = err.message;
   const seen = new Set<unknown>([err]);
-  for (let e: { readonly message: string; readonly cause?: unknown } = err; isErrorLike(e.cause) && !seen.has(e.cause); e = e.cause) {
+  for (let e: ErrorLike = err; isErrorLike(e.cause) && !seen.has(e.cause); e = e.cause) {
     const cause = e.cause;
     seen.add(cause);
     if (text.includes(cause.message)) continue;
@@ -89,8 +116,18 @@ export function messageWithCauses(err: { readonly message: string; readonly caus
   return text;
 }
 
-function isErrorLike(value: unknown): value is { readonly message: string; readonly cause?: unknown } {
+interface ErrorLike {
+  readonly message: string;
+  readonly cause?: unknown;
+  readonly stack?: unknown;
+}
+
+function isErrorLike(value: unknown): value is ErrorLike {
   return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+function isUnexpectedError(value: unknown): value is ErrorLike {
+  return isErrorLike(value) && !(value instanceof AlertrouterError);
 }
 
 const LEADING_KEYS = ['ts', 'level', 'component', 'msg'];

@@ -21,7 +21,7 @@ import {
 } from '../../src/notify/slack.js';
 import { encodeGoJson, WEBHOOK_USER_AGENT } from '../../src/notify/webhook.js';
 import { Templates } from '../../src/template/template.js';
-import { serializeError } from '../../src/util/log.js';
+import { errorStack, errorText } from '../../src/util/log.js';
 import { makeAlert } from '../support/alerts.js';
 import { flushContext } from '../support/flush-context.js';
 import { startCapture, type CaptureServer } from './capture.js';
@@ -351,7 +351,8 @@ describe('SlackNotifier against a real HTTP server', () => {
     assert.equal(err.retryable, true);
     assert.doesNotMatch(err.message, /secretpath/);
     assert.match(err.message, new RegExp(`: POST <redacted>: network: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
-    assert.doesNotMatch(JSON.stringify(serializeError(err)), /secretpath/);
+    assert.doesNotMatch(errorText(err), /secretpath/);
+    assert.doesNotMatch(errorStack(err), /secretpath/);
   });
 
   test('a template error is not retryable, names the option, and sends nothing', async () => {

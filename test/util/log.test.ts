@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AlertrouterError } from '../../src/util/errors.js';
-import { createLogger, messageWithCauses, serializeError } from '../../src/util/log.js';
+import { createLogger, errorStack, errorText, messageWithCauses } from '../../src/util/log.js';
 
 class TestError extends AlertrouterError {
   constructor(message: string, cause?: unknown) {
@@ -59,32 +59,45 @@ describe('messageWithCauses', () => {
   });
 });
 
-describe('serializeError', () => {
-  test('keeps type, the error\'s own fields and the stack with every cause; only the message is shortened', () => {
-    const out = serializeError(refusedWebhook()) as Record<string, unknown>;
-    assert.equal(out['type'], 'TestError');
-    assert.equal(out['code'], 'test_failed');
-    assert.equal(count(String(out['message']), 'ECONNREFUSED'), 1);
-    const stack = String(out['stack']);
+describe('errorText', () => {
+  test('an error is its message with its causes, the root cause once', () => {
+    assert.equal(errorText(refusedWebhook()), 'webhook http://127.0.0.1:1/hook: POST http://127.0.0.1:1/hook: connect ECONNREFUSED 127.0.0.1:1');
+    assert.equal(errorText(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND nowhere') })), 'fetch failed: getaddrinfo ENOTFOUND nowhere');
+  });
+
+  test('text is kept as it is; any other value is shown on one line, never as an object', () => {
+    assert.equal(errorText('a string'), 'a string');
+    assert.equal(errorText({ reason: 1, nested: { deep: true } }), '{ reason: 1, nested: { deep: true } }');
+    assert.equal(errorText(42), '42');
+    assert.equal(errorText(null), 'null');
+  });
+});
+
+describe('errorStack', () => {
+  test('the error\'s stack, then each cause\'s after `caused by:`', () => {
+    const stack = errorStack(refusedWebhook());
     assert.match(stack, /^TestError: webhook /);
     assert.match(stack, /\ncaused by: TestError: POST http:\/\/127\.0\.0\.1:1\/hook: /);
     assert.match(stack, /\ncaused by: Error: connect ECONNREFUSED 127\.0\.0\.1:1\n/);
   });
 
-  test('a value that is no error is logged as it is', () => {
-    assert.equal(serializeError('a string'), 'a string');
-    assert.deepEqual(serializeError({ reason: 1 }), { reason: 1 });
+  test('an error-like value without a stack gives its message; a circular chain ends', () => {
+    assert.equal(errorStack({ message: 'no stack here' }), 'no stack here');
+    const a = { message: 'a', cause: undefined as unknown };
+    a.cause = { message: 'b', cause: a };
+    assert.equal(errorStack(a), 'a\ncaused by: b');
   });
 });
 
 describe('createLogger', () => {
-  const logged = (format: 'logfmt' | 'json'): string => {
+  const logged = (format: 'logfmt' | 'json', level = 'info'): string => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', format, write: (l) => void lines.push(l) });
+    const logger = createLogger({ level, format, write: (l) => void lines.push(l) });
     logger.child({ component: 'dispatcher' }).warn({ receiver: 'team-a', integration: 'webhook[0]', err: refusedWebhook() }, 'notify attempt failed, will retry later');
     assert.equal(lines.length, 1);
     return lines[0]!;
   };
+  const ERR_TEXT = 'webhook http://127.0.0.1:1/hook: POST http://127.0.0.1:1/hook: connect ECONNREFUSED 127.0.0.1:1';
 
   test('logfmt: err is the message with its causes, the root cause once', () => {
     const line = logged('logfmt');
@@ -94,10 +107,46 @@ describe('createLogger', () => {
     );
   });
 
-  test('json: err.message reads the root cause once; err.stack keeps the causes', () => {
-    const record = JSON.parse(logged('json')) as { err: { message: string; stack: string; type: string } };
-    assert.equal(count(record.err.message, 'ECONNREFUSED'), 1);
-    assert.equal(record.err.type, 'TestError');
-    assert.match(record.err.stack, /caused by: Error: connect ECONNREFUSED/);
+  test('json: err is a string, the same text logfmt writes (as Alertmanager: no object, no stack)', () => {
+    const record = JSON.parse(logged('json')) as Record<string, unknown>;
+    assert.equal(record['err'], ERR_TEXT);
+    assert.equal('stack' in record, false);
+  });
+
+  test('json: an error passed as the first argument is logged under err as a string too', () => {
+    const lines: string[] = [];
+    createLogger({ level: 'info', format: 'json', write: (l) => void lines.push(l) }).error(refusedWebhook());
+    const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.equal(record['err'], ERR_TEXT);
+  });
+
+  test('debug level: an unexpected error (not alertrouter\'s) keeps err a string and adds stack, with its causes', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'labels')", { cause: new Error('while flushing') });
+    for (const format of ['json', 'logfmt'] as const) {
+      const lines: string[] = [];
+      createLogger({ level: 'debug', format, write: (l) => void lines.push(l) }).error({ err: bug }, 'HTTP request failed');
+      if (format === 'json') {
+        const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+        assert.equal(record['err'], "Cannot read properties of undefined (reading 'labels'): while flushing");
+        assert.match(String(record['stack']), /^TypeError: Cannot read [^]*\n {4}at [^]*\ncaused by: Error: while flushing\n/);
+      } else {
+        assert.match(lines[0]!, / err="Cannot read properties of undefined \(reading 'labels'\): while flushing" stack="TypeError: Cannot read .*\\n {4}at .*\\ncaused by: Error: while flushing\\n.*"\n$/);
+      }
+    }
+  });
+
+  test('debug level: alertrouter\'s own errors, which say what failed and where, get no stack; nor does info level', () => {
+    assert.equal('stack' in (JSON.parse(logged('json', 'debug')) as object), false);
+    const lines: string[] = [];
+    createLogger({ level: 'info', format: 'json', write: (l) => void lines.push(l) }).error({ err: new TypeError('a bug') }, 'failed');
+    const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(record), ['level', 'ts', 'err', 'msg']);
+    assert.equal(record['err'], 'a bug');
+  });
+
+  test('debug level: a line whose err is text gets no stack', () => {
+    const lines: string[] = [];
+    createLogger({ level: 'debug', format: 'json', write: (l) => void lines.push(l) }).error({ err: 'just text' }, 'failed');
+    assert.deepEqual(Object.keys(JSON.parse(lines[0]!) as object), ['level', 'ts', 'err', 'msg']);
   });
 });
