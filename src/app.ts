@@ -229,7 +229,7 @@ export class Daemon {
       fresh = this.buildGeneration(config, templates);
     } catch (err) {
       this.metrics.configLoaded({ ok: false });
-      this.logger.error({ file, err: (err as Error).message }, 'Loading configuration file failed; the previous configuration stays in force');
+      this.logger.error({ file, err }, 'Loading configuration file failed; the previous configuration stays in force');
       throw err;
     }
     const old = this.generation;

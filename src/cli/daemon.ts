@@ -47,7 +47,7 @@ async function runDaemon(argv: readonly string[], io: CliIo): Promise<number> {
       webTimeoutMs: values['web.timeout'],
     });
   } catch (err) {
-    logger.error({ err: (err as Error).message }, 'alertrouter failed to start');
+    logger.error({ err }, 'alertrouter failed to start');
     return 1;
   }
   return waitForSignals(daemon, logger);
@@ -80,7 +80,7 @@ function waitForSignals(daemon: Daemon, logger: Logger): Promise<number> {
       daemon.stop().then(
         () => done(0),
         (err: Error) => {
-          logger.error({ err: err.message }, 'shutdown failed');
+          logger.error({ err }, 'shutdown failed');
           done(1);
         },
       );

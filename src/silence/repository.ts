@@ -143,7 +143,7 @@ function compileStored(silence: Silence, logger: Pick<Logger, 'warn'> | undefine
     return compileSilenceMatchers(silence.matchers);
   } catch (err) {
     logger?.warn(
-      { silence: silence.id, err: (err as Error).message },
+      { silence: silence.id, err },
       `stored silence ${silence.id} has a matcher that does not compile; it is kept and listed but silences nothing (expire it and create a valid one)`,
     );
     return undefined;

@@ -193,7 +193,7 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
       } catch (err) {
         // One body that no longer decodes (say, written by a version with other rules) must not
         // keep the daemon from starting with everything else: skip it, say so.
-        this.logger?.warn({ err: (err as Error).message, seq }, `skipped journal entry ${seq} of "${this.path}": it does not replay`);
+        this.logger?.warn({ err, seq }, `skipped journal entry ${seq} of "${this.path}": it does not replay`);
       }
     }
     if (!this.loaded) {
@@ -246,7 +246,7 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
     const paths = [...this.walsToCheckpoint];
     this.walsToCheckpoint.clear();
     this.checkpointInFlight = this.call(this.nextId++, { checkpoint: paths })
-      .catch((err: Error) => this.logger?.warn({ err: err.message }, 'checkpointing a SQLite WAL failed; its connection checkpoints by itself once the WAL is large'))
+      .catch((err: Error) => this.logger?.warn({ err }, 'checkpointing a SQLite WAL failed; its connection checkpoints by itself once the WAL is large'))
       .finally(() => (this.checkpointInFlight = undefined));
     await this.checkpointInFlight;
   }
@@ -299,7 +299,7 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
       },
       (err: Error) => {
         this.inFlight.delete(id);
-        this.logger?.error({ err: err.message, entries: entries.length }, `persisting alerts to "${this.path}" failed; will retry`);
+        this.logger?.error({ err, entries: entries.length }, `persisting alerts to "${this.path}" failed; will retry`);
         this.pending = [...entries, ...this.pending];
         this.pendingBytes = this.pending.reduce((sum, e) => sum + entryBytes(e.entry), 0);
         this.forgetPendingSets();
@@ -384,7 +384,7 @@ export class SqliteAlertPersistence implements AlertPersistence, WalCheckpointer
       // The journal still holds everything; try again after as much again has piled up.
       this.heldAtSnapshot = Math.max(this.heldAtSnapshot, alerts.length);
       this.journalBytes = Math.floor(bytesBefore / 2);
-      this.logger?.error({ err: (err as Error).message }, `writing a snapshot of the alerts to "${this.path}" failed`);
+      this.logger?.error({ err }, `writing a snapshot of the alerts to "${this.path}" failed`);
       throw err;
     }
     this.heldAtSnapshot = alerts.length;

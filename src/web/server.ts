@@ -390,6 +390,8 @@ export class WebServer {
       }
     });
     server.on('tlsClientError', (err, socket) => {
+      // The message only: this raw Node error's stack (internals) would ride every scanner's
+      // failed handshake at debug.
       this.logger.debug({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake failed');
     });
   }
