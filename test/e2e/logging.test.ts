@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { ALERTROUTER_MAIN, startAlertrouter, type RunningAlertrouter } from '../support/alertrouter.js';
+import { startFailingReceiver } from '../support/failing-receiver.js';
 import { freePort } from '../support/ports.js';
 
 const FAR_FUTURE = '2999-01-01T00:00:00Z';
@@ -44,20 +43,6 @@ receivers:
       - url: ${answering}/rejecting
 `;
 
-/** A webhook receiver that answers /broken with 500 and anything else with 400, each with a body. */
-async function answeringReceiver(t: TestContext): Promise<string> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.url === '/broken') res.writeHead(500, { 'content-type': 'text/plain' }).end('database is down\nretry later');
-      else res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad payload"}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** The first log line from index `from` on that matches. */
 async function waitFor(router: RunningAlertrouter, what: string, match: (line: string) => boolean, from = 0): Promise<string> {
@@ -128,7 +113,7 @@ test('logging (logfmt): a refused webhook reads once per attempt line (receiver,
 
 test('logging (json): err is a string on every line that has one (notify retry, status code, giving up, reload refused); secrets stay out', { timeout: 60_000 }, async (t) => {
   const port = await freePort();
-  const answering = await answeringReceiver(t);
+  const answering = await startFailingReceiver(t);
   const router = await startAlertrouter(t, config(port, answering), { extraArgs: ['--log.format=json'] });
   const parse = (line: string): Record<string, unknown> => JSON.parse(line) as Record<string, unknown>;
   const { hook, slack } = await failingAttempts(router, (l, receiver) => {

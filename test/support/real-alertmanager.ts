@@ -61,6 +61,8 @@ export async function startWebhookSink(t: Cleanup): Promise<WebhookSink> {
 export interface RealAlertmanager {
   /** host:port it listens on. */
   readonly address: string;
+  /** Every log line so far (standard error). */
+  readonly log: string[];
   /** POSTs alerts (API v2 JSON objects) and fails the test on a non-200 answer. */
   postAlerts(alerts: readonly object[]): Promise<void>;
   /** GET /api/v2/alerts. */
@@ -93,20 +95,19 @@ export async function startAlertmanager(
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  let address = '';
   const log: string[] = [];
-  for await (const line of createInterface({ input: am.stderr! })) {
-    log.push(line);
-    const m = /msg="Listening on" address=(\S+)/.exec(line);
-    if (m) {
-      address = m[1]!;
-      break;
-    }
-  }
-  if (!address) throw new Error(`Alertmanager did not start:\n${log.join('\n')}`);
-  am.stderr!.resume();
+  const address = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: am.stderr! }).on('line', (line) => {
+      log.push(line);
+      // logfmt (the default) or --log.format=json (keys sorted: address comes before msg).
+      const m = /msg="Listening on" address=(\S+)/.exec(line) ?? /"address":"([^"]+)".*"msg":"Listening on"/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    am.once('exit', () => reject(new Error(`Alertmanager did not start:\n${log.join('\n')}`)));
+  });
   return {
     address,
+    log,
     async postAlerts(alerts) {
       const res = await fetch(`http://${address}/api/v2/alerts`, {
         method: 'POST',
