@@ -154,7 +154,7 @@ export class AggregationGroup {
     } catch (err) {
       // Expected when the group stops (shutdown, reload): not worth an error line then.
       const level = this.stopped ? 'debug' : 'error';
-      this.logger[level]({ err, numAlerts: sent.length }, 'notify for alerts failed');
+      this.logger[level]({ err, numAlerts: sent.length }, 'Notify for alerts failed');
     } finally {
       ctx.done();
     }

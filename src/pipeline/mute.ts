@@ -34,7 +34,7 @@ export function timeActiveStage(intervals: TimeIntervals): Stage {
     async exec(ctx, alerts) {
       if (ctx.activeTimeIntervals.length === 0) return alerts;
       if (inTimeIntervals(intervals, ctx.activeTimeIntervals, ctx.nowMs)) return alerts;
-      ctx.logger.debug('notifications not sent, route is not within active time');
+      ctx.logger.debug('Notifications not sent, route is not within active time');
       return [];
     },
   };
@@ -45,7 +45,7 @@ export function timeMuteStage(intervals: TimeIntervals): Stage {
   return {
     async exec(ctx, alerts) {
       if (!inTimeIntervals(intervals, ctx.muteTimeIntervals, ctx.nowMs)) return alerts;
-      ctx.logger.debug('notifications not sent, route is within mute time');
+      ctx.logger.debug('Notifications not sent, route is within mute time');
       return [];
     },
   };

@@ -138,7 +138,7 @@ export function retryStage(options: RetryStageOptions): Stage {
           const latencyMs = performance.now() - started;
           metrics?.requestDone?.(notifier.integration, true, latencyMs);
           metrics?.notificationDone?.(notifier.integration, true);
-          ctx.logger.info({ receiver, integration: name, attempt, outcome: 'success', numAlerts: toSend.length, latencyMs: roundMs(latencyMs) }, 'notify success');
+          ctx.logger.info({ receiver, integration: name, attempt, outcome: 'success', numAlerts: toSend.length, latencyMs: roundMs(latencyMs) }, 'Notify success');
           report({ attempt, atMs, latencyMs, outcome: 'success' });
           return alerts;
         } catch (err) {
@@ -147,12 +147,12 @@ export function retryStage(options: RetryStageOptions): Stage {
           lastError = err;
           if (!(err instanceof NotifyError && err.retryable)) {
             metrics?.notificationDone?.(notifier.integration, false);
-            ctx.logger.error({ receiver, integration: name, attempt, outcome: 'failed', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err }, 'notify attempt failed, giving up (not retryable)');
+            ctx.logger.error({ receiver, integration: name, attempt, outcome: 'failed', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err }, 'Notify attempt failed, giving up (not retryable)');
             report({ attempt, atMs, latencyMs, outcome: 'failed', error: messageOf(err) });
             throw new NotifyGiveUpError('notify_failed', `${where}: notify retry canceled due to unrecoverable error after ${attempt} attempts: ${messageOf(err)}`, { attempts: attempt, cause: err });
           }
           const waitMs = backoffDelayMs(attempt, random(), backoff);
-          ctx.logger.warn({ receiver, integration: name, attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'notify attempt failed, will retry later');
+          ctx.logger.warn({ receiver, integration: name, attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'Notify attempt failed, will retry later');
           report({ attempt, atMs, latencyMs, outcome: 'retry', error: messageOf(err) });
           await sleep(clock, waitMs, ctx.signal);
         }

@@ -93,7 +93,7 @@ test('logging (logfmt): a refused webhook reads once per attempt line (receiver,
   t.diagnostic(hook);
   t.diagnostic(slack);
 
-  assert.match(hook, /level=warn .*msg="notify attempt failed, will retry later" .*receiver=hooks integration=webhook\[0\] attempt=1 outcome=retry /);
+  assert.match(hook, /level=warn .*msg="Notify attempt failed, will retry later" .*receiver=hooks integration=webhook\[0\] attempt=1 outcome=retry /);
   assert.match(hook, / retryInMs=\d+/);
   assert.equal(count(hook, 'ECONNREFUSED'), 1, hook);
   assert.equal(count(hook, `http://127.0.0.1:${port}/alerts`), 1, hook);
@@ -124,7 +124,7 @@ test('logging (json): err is a string on every line that has one (notify retry, 
 
   const h = parse(hook);
   assert.equal(h['level'], 'warn');
-  assert.equal(h['msg'], 'notify attempt failed, will retry later');
+  assert.equal(h['msg'], 'Notify attempt failed, will retry later');
   assert.equal(h['integration'], 'webhook[0]');
   assert.equal(typeof h['retryInMs'], 'number');
   assert.equal(h['err'], `webhook http://127.0.0.1:${port}/alerts: connect ECONNREFUSED 127.0.0.1:${port}`);
@@ -143,7 +143,7 @@ test('logging (json): err is a string on every line that has one (notify retry, 
   const rejected = parse(await waitFor(router, 'the 400 give-up line', (l) => parse(l)['receiver'] === 'rejecting' && parse(l)['outcome'] === 'failed'));
   assert.equal(rejected['level'], 'error');
   assert.equal(rejected['err'], `unexpected status code 400: ${answering}/rejecting: {"error":"bad payload"}`);
-  const group = parse(await waitFor(router, 'the group\'s failure line', (l) => parse(l)['msg'] === 'notify for alerts failed' && String(parse(l)['err']).includes('rejecting/webhook[0]')));
+  const group = parse(await waitFor(router, 'the group\'s failure line', (l) => parse(l)['msg'] === 'Notify for alerts failed' && String(parse(l)['err']).includes('rejecting/webhook[0]')));
   assert.match(String(group['err']), /rejecting\/webhook\[0\]: notify retry canceled due to unrecoverable error after 1 attempts: unexpected status code 400: /);
 
   const reload = await refusedReload(router);

@@ -74,7 +74,7 @@ receivers:
   // with the receiver, the integration and the token endpoint, and retried.
   await waitUntil('a retried token request', () => tokenServer.requests.filter((r) => r.url === '/bad').length >= 4);
   assert.ok(!hook.requests.some((r) => r.url === '/refused'));
-  const line = router.log.find((l) => /notify attempt failed, will retry later/.test(l) && /receiver=refused/.test(l));
+  const line = router.log.find((l) => /Notify attempt failed, will retry later/.test(l) && /receiver=refused/.test(l));
   assert.ok(line, `no retry line in:\n${router.log.join('\n')}`);
   assert.match(line, /integration=webhook\[0\]/);
   assert.ok(line.includes(`oauth2: cannot fetch token from ${tokenServer.url}/bad: 401 Unauthorized`), line);

@@ -248,7 +248,7 @@ test('SIGTERM: a notification in flight to a slow receiver is finished and recor
   arrived[0]!.res.writeHead(200).end();
   const [code] = await once(router.process, 'exit');
   assert.equal(code, 0);
-  assert.ok(router.log.some((l) => /msg="notify success"/.test(l)), 'the send finished, not aborted');
+  assert.ok(router.log.some((l) => /msg="Notify success"/.test(l)), 'the send finished, not aborted');
   assert.ok(!router.log.some((l) => /still in flight after the grace period/.test(l)));
 
   // Restarted on the same storage: the notification was recorded, so it is not sent again.

@@ -93,7 +93,7 @@ describe('createLogger', () => {
   const logged = (format: 'logfmt' | 'json', level = 'info'): string => {
     const lines: string[] = [];
     const logger = createLogger({ level, format, write: (l) => void lines.push(l) });
-    logger.child({ component: 'dispatcher' }).warn({ receiver: 'team-a', integration: 'webhook[0]', err: refusedWebhook() }, 'notify attempt failed, will retry later');
+    logger.child({ component: 'dispatcher' }).warn({ receiver: 'team-a', integration: 'webhook[0]', err: refusedWebhook() }, 'Notify attempt failed, will retry later');
     assert.equal(lines.length, 1);
     return lines[0]!;
   };
@@ -103,7 +103,7 @@ describe('createLogger', () => {
     const line = logged('logfmt');
     assert.match(
       line,
-      /^ts=\S+ level=warn component=dispatcher msg="notify attempt failed, will retry later" receiver=team-a integration=webhook\[0\] err="webhook http:\/\/127\.0\.0\.1:1\/hook: POST http:\/\/127\.0\.0\.1:1\/hook: connect ECONNREFUSED 127\.0\.0\.1:1"\n$/,
+      /^ts=\S+ level=warn component=dispatcher msg="Notify attempt failed, will retry later" receiver=team-a integration=webhook\[0\] err="webhook http:\/\/127\.0\.0\.1:1\/hook: POST http:\/\/127\.0\.0\.1:1\/hook: connect ECONNREFUSED 127\.0\.0\.1:1"\n$/,
     );
   });
 
