@@ -29,6 +29,8 @@ export interface AggregationGroupOptions {
   readonly logger: Logger;
   /** Called once a flush left the group without alerts. */
   readonly onEmpty: (group: AggregationGroup) => void;
+  /** The dispatcher's: aborted once it stops gracefully (FlushContext.stopRetrying). */
+  readonly stopRetrying: AbortSignal;
 }
 
 export class AggregationGroup {
@@ -39,6 +41,7 @@ export class AggregationGroup {
   private readonly stage: Stage;
   private readonly logger: Logger;
   private readonly onEmpty: (group: AggregationGroup) => void;
+  private readonly stopRetrying: AbortSignal;
   private readonly held = new Map<string, Alert>();
   private cancelTimer: () => void;
   /** When the timer set last fires (explain shows it). */
@@ -58,6 +61,7 @@ export class AggregationGroup {
     this.stage = options.stage;
     this.logger = options.logger.child({ aggrGroup: this.groupKey });
     this.onEmpty = options.onEmpty;
+    this.stopRetrying = options.stopRetrying;
     this.nextTickAtMs = this.clock.nowMs() + this.route.groupWaitMs;
     this.cancelTimer = this.clock.setTimer(this.route.groupWaitMs, () => this.tick());
   }
@@ -185,6 +189,7 @@ export class AggregationGroup {
       muteTimeIntervals: this.route.muteTimeIntervals,
       activeTimeIntervals: this.route.activeTimeIntervals,
       signal: abort.signal,
+      stopRetrying: this.stopRetrying,
       logger: this.logger,
     };
     const done = (): void => {

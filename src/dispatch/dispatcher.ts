@@ -104,6 +104,8 @@ export class Dispatcher {
   private readonly groupsByRoute = new Map<Route, RouteGroups>();
   private groupCount = 0;
   private unsubscribe: (() => void) | undefined;
+  /** Aborted by a graceful stop: flushes finish the attempt they are in, and retry no more. */
+  private readonly retries = new AbortController();
 
   constructor(options: DispatcherOptions) {
     this.source = options.alerts;
@@ -122,11 +124,12 @@ export class Dispatcher {
 
   /**
    * Stops listening and cancels every group's timer; running flushes are aborted at once, or
-   * after `graceMs` (on the clock) when they have not finished by then. Resolves once every
-   * flush has returned.
+   * may finish the attempts they are in (no retry starts) for up to `graceMs` (on the clock),
+   * then are aborted. Resolves once every flush has returned.
    */
   async stop(options: DispatcherStopOptions = {}): Promise<void> {
     const graceMs = options.graceMs ?? 0;
+    this.retries.abort(new Error('shutting down'));
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     const groups = this.allGroups();
@@ -200,6 +203,7 @@ export class Dispatcher {
         stage: this.stage,
         logger: this.logger,
         onEmpty: (g) => this.remove(g),
+        stopRetrying: this.retries.signal,
       });
       groups.set(group, alert.fingerprint);
       this.groupCount++;

@@ -75,6 +75,8 @@ export async function sendTestNotification(options: TestSendOptions): Promise<Te
     muteTimeIntervals: [],
     activeTimeIntervals: [],
     signal: timeout.signal,
+    // One attempt, never retried (see above).
+    stopRetrying: timeout.signal,
     logger,
   };
   try {

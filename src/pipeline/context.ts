@@ -19,5 +19,10 @@ export interface FlushContext {
   readonly activeTimeIntervals: readonly string[];
   /** Aborted when the flush must give up (next flush due, shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when no new attempt may start (graceful shutdown): an attempt in progress goes on
+   * until `signal` aborts, but a failed one is not retried.
+   */
+  readonly stopRetrying: AbortSignal;
   readonly logger: Logger;
 }

@@ -126,9 +126,10 @@ export function retryStage(options: RetryStageOptions): Stage {
       const where = `${ctx.receiverName}/${name}`;
       let lastError: unknown;
       for (let attempt = 1; ; attempt++) {
-        if (ctx.signal.aborted) {
+        const stop = ctx.signal.aborted ? ctx.signal : attempt > 1 && ctx.stopRetrying.aborted ? ctx.stopRetrying : undefined;
+        if (stop) {
           metrics?.notificationDone?.(notifier.integration, false);
-          const cause = lastError ?? ctx.signal.reason;
+          const cause = lastError ?? stop.reason;
           throw new NotifyGiveUpError('notify_aborted', `${where}: notify retry canceled after ${attempt - 1} attempts: ${messageOf(cause)}`, { attempts: attempt - 1, cause });
         }
         const started = performance.now();
@@ -154,24 +155,24 @@ export function retryStage(options: RetryStageOptions): Stage {
           const waitMs = backoffDelayMs(attempt, random(), backoff);
           ctx.logger.warn({ receiver, integration: name, attempt, outcome: 'retry', numAlerts: toSend.length, latencyMs: roundMs(latencyMs), err, retryInMs: waitMs }, 'Notify attempt failed, will retry later');
           report({ attempt, atMs, latencyMs, outcome: 'retry', error: messageOf(err) });
-          await sleep(clock, waitMs, ctx.signal);
+          await sleep(clock, waitMs, [ctx.signal, ctx.stopRetrying]);
         }
       }
     },
   };
 }
 
-/** Waits `ms` on the clock, or less if `signal` aborts first (never rejects). */
-function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms` on the clock, or less if one of `signals` aborts first (never rejects). */
+function sleep(clock: Clock, ms: number, signals: readonly AbortSignal[]): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signals.some((s) => s.aborted)) return resolve();
     const done = (): void => {
       cancel();
-      signal.removeEventListener('abort', done);
+      for (const s of signals) s.removeEventListener('abort', done);
       resolve();
     };
     const cancel = clock.setTimer(ms, done);
-    signal.addEventListener('abort', done, { once: true });
+    for (const s of signals) s.addEventListener('abort', done, { once: true });
   });
 }
 

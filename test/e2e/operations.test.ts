@@ -227,6 +227,42 @@ test('web config: a bad file stops the daemon at start with the reason, as Alert
   }
 });
 
+test('SIGTERM: a receiver that keeps failing is not retried while shutting down; the daemon exits without waiting out the grace period, and notifies after the restart', async (t) => {
+  let failing = true;
+  const received: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (failing) return res.writeHead(500).end('down');
+      received.push(body);
+      res.writeHead(200).end();
+    });
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  t.after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const router = await startAlertrouter(t, config(url));
+  await router.postAlerts([{ labels: { alertname: 'Down' }, endsAt: FAR_FUTURE }]);
+  await waitUntil('a failed attempt', () => router.log.some((l) => /msg="Notify attempt failed, will retry later"/.test(l)));
+
+  const t0 = Date.now();
+  router.process.kill('SIGTERM');
+  const [code] = await once(router.process, 'exit');
+  const tookMs = Date.now() - t0;
+  assert.equal(code, 0);
+  // The grace period (10 s) is for an attempt in flight, not for retrying one that failed.
+  assert.ok(tookMs < 5000, `exited ${tookMs} ms after SIGTERM`);
+  assert.ok(!router.log.some((l) => /still in flight after the grace period/.test(l)));
+
+  // Nothing was recorded as sent, so the restarted daemon notifies.
+  failing = false;
+  await startAlertrouter(t, config(url), { dir: router.dir });
+  await waitUntil('the notification after the restart', () => received.length > 0);
+  assert.match(received[0]!, /"alertname":"Down"/);
+});
+
 test('SIGTERM: a notification in flight to a slow receiver is finished and recorded, then the daemon exits 0', async (t) => {
   const arrived: Array<{ body: string; res: ServerResponse }> = [];
   const slow = createServer((req, res) => {

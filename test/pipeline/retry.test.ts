@@ -28,10 +28,11 @@ function setup(sendResolved = true) {
   };
   const stage = retryStage({ notifier, clock, random: () => 0.5, metrics });
   const controller = new AbortController();
-  const ctx = flushContext({ nowMs: clock.nowMs(), signal: controller.signal });
+  const stopRetrying = new AbortController();
+  const ctx = flushContext({ nowMs: clock.nowMs(), signal: controller.signal, stopRetrying: stopRetrying.signal });
   const firing = makeAlert({ labels: { alertname: 'Firing' }, startsAtMs: clock.nowMs() - 60_000 });
   const resolved = makeAlert({ labels: { alertname: 'Resolved' }, startsAtMs: clock.nowMs() - 60_000, endsAtMs: clock.nowMs() - 1 });
-  return { clock, notifier, stage, controller, ctx, firing, resolved, done };
+  return { clock, notifier, stage, controller, stopRetrying, ctx, firing, resolved, done };
 }
 
 test('retry: retryable failures are retried after growing backoff waits until success', async () => {
@@ -92,6 +93,36 @@ test('retry: aborting the flush stops retrying and reports the last error', asyn
   assert.equal(notifier.attempts, 3, 'no attempt after the abort');
   assert.deepEqual(clock.pendingDueTimes(), [], 'backoff timer cancelled');
   assert.equal(done.at(-1), 'webhook:failed');
+});
+
+test('retry: once retries stop (graceful shutdown), a failed attempt is not retried: the stage gives up at once with its error', async () => {
+  const { clock, notifier, stage, stopRetrying, ctx, firing, done } = setup();
+  notifier.failWith(retryable('connection refused'), retryable('connection refused again'));
+  const outcome = stage.exec(ctx, [firing]).then(
+    () => 'resolved',
+    (err: Error & { code: string; attempts: number }) => err,
+  );
+  await clock.advance(100);
+  assert.equal(notifier.attempts, 1, 'waiting 500ms to retry');
+  stopRetrying.abort(new Error('shutting down'));
+  const err = await outcome;
+  assert.ok(err instanceof Error);
+  assert.equal(err.code, 'notify_aborted');
+  assert.equal(err.attempts, 1);
+  assert.match(err.message, /notify retry canceled after 1 attempts: connection refused$/);
+  assert.deepEqual(clock.pendingDueTimes(), [], 'backoff timer cancelled');
+  assert.equal(notifier.attempts, 1);
+  assert.equal(done.at(-1), 'webhook:failed');
+});
+
+test('retry: once retries stop, a flush\'s first attempt is still made; only a retry is not', async () => {
+  const { notifier, stage, stopRetrying, ctx, firing } = setup();
+  stopRetrying.abort(new Error('shutting down'));
+  assert.deepEqual(await stage.exec(ctx, [firing]), [firing]);
+  assert.equal(notifier.sent.length, 1);
+  notifier.failWith(retryable('503'));
+  await assert.rejects(stage.exec(ctx, [firing]), /canceled after 1 attempts: 503/);
+  assert.equal(notifier.attempts, 2, 'the failed one was not retried');
 });
 
 test('retry: an already aborted flush sends nothing', async () => {

@@ -11,6 +11,7 @@ export function flushContext(fields: Partial<FlushContext> & { nowMs: number }):
     muteTimeIntervals: [],
     activeTimeIntervals: [],
     signal: new AbortController().signal,
+    stopRetrying: new AbortController().signal,
     logger: pino({ level: 'silent' }),
     ...fields,
   };
