@@ -259,6 +259,16 @@ describe('GET /api/v2/alerts', () => {
     assert.deepEqual(b[0]!.status, { inhibitedBy: [], silencedBy: ['sil-1'], state: 'suppressed' });
   });
 
+  test('a repeated flag or receiver counts by its last value, and an empty receiver filters nothing, as go-openapi binds them', async () => {
+    assert.deepEqual(names((await h.get('/api/v2/alerts?active=true&active=false')).json()), ['A', 'B']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?active=false&active=true')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?silenced=false&silenced=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=default&receiver=team-.*')).json()), ['A', 'B']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=team-.*&receiver=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual((await h.get('/api/v2/alerts/groups?receiver=')).json(), (await h.get('/api/v2/alerts/groups')).json());
+  });
+
   test('inhibited=false hides inhibited alerts', async () => {
     h.marker.setInhibited(fingerprint({ alertname: 'C' }), ['0123456789abcdef']);
     try {
