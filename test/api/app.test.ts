@@ -424,6 +424,17 @@ describe('status, receivers, health and reload', () => {
     }
   });
 
+  test('/-/ paths answer OPTIONS with 200 and Allow, other methods with 405 and the same Allow, as Alertmanager\'s router', async () => {
+    for (const [path, allow] of [['/-/healthy', 'GET, HEAD, OPTIONS'], ['/-/ready', 'GET, HEAD, OPTIONS'], ['/-/reload', 'OPTIONS, POST']] as const) {
+      const options = await fetch(h.url + path, { method: 'OPTIONS' });
+      assert.deepEqual([options.status, options.headers.get('allow'), await options.text()], [200, allow, ''], path);
+      const put = await fetch(h.url + path, { method: 'PUT' });
+      assert.deepEqual([put.status, put.headers.get('allow'), await put.text()], [405, allow, 'Method Not Allowed\n'], path);
+    }
+    const head = await fetch(h.url + '/-/reload', { method: 'HEAD' });
+    assert.deepEqual([head.status, head.headers.get('allow')], [405, 'OPTIONS, POST']);
+  });
+
   test('POST /-/reload answers 200 on success and 500 with the reason on failure', async () => {
     let calls = 0;
     h.reloadWith(async () => {
@@ -458,6 +469,13 @@ describe('status, receivers, health and reload', () => {
     // Methods joined with commas, as Alertmanager 0.25 says it (not Go's `[POST GET]` slice print).
     assert.equal(await del.text(), '{"code":405,"message":"method DELETE is not allowed, but [POST,GET] are"}');
     assert.equal((await h.get('/elsewhere')).text, '404 page not found\n');
+  });
+
+  test('HEAD on API v2 paths is refused with 405, as Alertmanager (its API has no HEAD operations)', async () => {
+    for (const [path, allow] of [['/api/v2/alerts', 'POST,GET'], ['/api/v2/alerts/groups', 'GET'], ['/api/v2/status', 'GET'], ['/api/v2/receivers', 'GET']] as const) {
+      const head = await fetch(h.url + path, { method: 'HEAD' });
+      assert.deepEqual([head.status, head.headers.get('allow')], [405, allow], path);
+    }
   });
 
   test('answers CORS requests from any origin', async () => {

@@ -109,6 +109,11 @@ test('API edges: odd requests get the answers Alertmanager 0.25 gives', { skip: 
     { path: '/api/v2/alerts/groups?receiver=' },
     { path: '/api/v2/alerts/groups?receiver=default&receiver=team-b' },
     { path: '/api/v2/alerts?filter=alertname%3DDisk&filter=', statusOnly: true },
+    // API v2 has no HEAD operations; the router outside it answers OPTIONS and refuses other methods.
+    ...['/api/v2/alerts', '/api/v2/alerts/groups', '/api/v2/status', '/api/v2/receivers', '/api/v2/silences', '/metrics', '/-/reload'].map((path) => ({ method: 'HEAD', path })),
+    ...['/-/healthy', '/-/ready', '/-/reload', '/metrics'].map((path) => ({ method: 'OPTIONS', path })),
+    ...['/-/healthy', '/-/reload', '/metrics'].map((path) => ({ method: 'PUT', path })),
+    { method: 'POST', path: '/metrics' },
   ];
   for (const probe of probes) {
     const [theirs, ours] = await Promise.all(sides.map((base) => ask(base, probe)));
