@@ -7,6 +7,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './deps.js';
+import { redirectUncleanPath } from './clean-path.js';
 import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
 import { createV2Router, postAlertsFastPath } from './v2/routes.js';
 
@@ -68,8 +69,9 @@ export function routeAsAlertmanager(web: Router, path: string, handlers: Readonl
 }
 
 /**
- * Builds the API as a node:http request handler: alert ingest's fast path, then the express
- * application for everything else. It holds no state of its own beyond `deps`.
+ * Builds the API as a node:http request handler: alert ingest's fast path, the redirect of an
+ * unclean path (clean-path.ts), then the express application for everything else. It holds no
+ * state of its own beyond `deps`.
  */
 export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestListener {
   const { logger } = options;
@@ -128,6 +130,6 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
   const prefix = options.routePrefix === '/' ? '' : options.routePrefix;
   const ingest = postAlertsFastPath(deps, { path: `${prefix}/api/v2/alerts`, maxBodyBytes, logger });
   return (req, res) => {
-    if (!ingest(req, res)) app(req, res);
+    if (!ingest(req, res) && !redirectUncleanPath(req, res)) app(req, res);
   };
 }

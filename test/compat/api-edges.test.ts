@@ -4,6 +4,7 @@
 // media type, Allow, Location and the body (times of receipt and silence IDs aside) must agree.
 // Error messages Alertmanager's handlers word are compared by status only: ours add context.
 import assert from 'node:assert/strict';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { test } from 'node:test';
 import { startAlertrouter } from '../support/alertrouter.js';
 import { missingOracleReason, requireOracle } from '../support/oracle.js';
@@ -51,14 +52,24 @@ interface Answer {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-async function ask(base: string, probe: Probe): Promise<Answer> {
-  const res = await fetch(base + probe.path, {
-    method: probe.method ?? 'GET',
-    headers: probe.headers ?? (probe.body === undefined ? {} : { 'content-type': 'application/json' }),
-    redirect: 'manual',
-    ...(probe.body === undefined ? {} : { body: probe.body }),
+/** Sends the probe with node:http, which sends the path as written (fetch would resolve `/./`). */
+function send(base: string, probe: Probe): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  const headers = probe.headers ?? (probe.body === undefined ? {} : { 'content-type': 'application/json' });
+  return new Promise((resolve, reject) => {
+    const req = request(base + '/', { method: probe.method ?? 'GET', path: probe.path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(probe.body);
   });
-  const text = await res.text();
+}
+
+async function ask(base: string, probe: Probe): Promise<Answer> {
+  const res = await send(base, probe);
+  const text = res.text;
   let body: unknown = text.replace(UUID, '<id>');
   try {
     // Times of receipt differ between the two servers; everything else must not.
@@ -68,10 +79,10 @@ async function ask(base: string, probe: Probe): Promise<Answer> {
   }
   return {
     status: res.status,
-    type: text === '' ? null : (res.headers.get('content-type')?.split(';')[0] ?? null),
+    type: text === '' ? null : (res.headers['content-type']?.split(';')[0] ?? null),
     // Alertmanager lists a route's methods in map order.
-    allow: res.headers.get('allow')?.split(',').map((m) => m.trim()).sort().join(',') ?? null,
-    location: res.headers.get('location'),
+    allow: res.headers.allow?.split(',').map((m) => m.trim()).sort().join(',') ?? null,
+    location: res.headers.location ?? null,
     body: probe.statusOnly ? undefined : body,
   };
 }
@@ -114,6 +125,15 @@ test('API edges: odd requests get the answers Alertmanager 0.25 gives', { skip: 
     ...['/-/healthy', '/-/ready', '/-/reload', '/metrics'].map((path) => ({ method: 'OPTIONS', path })),
     ...['/-/healthy', '/-/reload', '/metrics'].map((path) => ({ method: 'PUT', path })),
     { method: 'POST', path: '/metrics' },
+    // Paths that are not clean are redirected to the clean path, query kept, whatever the method.
+    { path: '//api/v2/alerts?filter=alertname%3DDisk&active=true' },
+    { path: '/api//v2/receivers' },
+    { path: '/api/v2/./status' },
+    { path: '/api/v2/x/../alerts/groups/' },
+    { path: '/-/%2e%2e/-/healthy' },
+    { method: 'HEAD', path: '//-/ready' },
+    { method: 'POST', path: '//api/v2/alerts', body: '[]' },
+    { method: 'DELETE', path: '/api/v2//silence/2093d3e6-562b-43d7-957a-2bd9294d8800' },
   ];
   for (const probe of probes) {
     const [theirs, ours] = await Promise.all(sides.map((base) => ask(base, probe)));
