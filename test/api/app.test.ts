@@ -316,6 +316,27 @@ describe('GET /api/v2/alerts', () => {
       await h2.close();
     }
   });
+
+  test('an alert posted with endsAt at the Unix epoch, or "" (read as the epoch), has ended: it resolves a firing one and is not listed', async () => {
+    const h2 = await startHarness();
+    try {
+      await h2.post('/api/v2/alerts', JSON.stringify([{ labels: { alertname: 'Firing' } }]));
+      await h2.post(
+        '/api/v2/alerts',
+        JSON.stringify([
+          { labels: { alertname: 'Epoch' }, endsAt: '1970-01-01T00:00:00Z' },
+          { labels: { alertname: 'Empty' }, endsAt: '' },
+          { labels: { alertname: 'Firing' }, endsAt: '' },
+        ]),
+      );
+      assert.deepEqual((await h2.get('/api/v2/alerts')).json(), []);
+      assert.deepEqual((await h2.get('/api/v2/alerts/groups')).json(), []);
+      const held = [...h2.store.list()].map((a) => [a.labels.alertname, a.startsAtMs, a.endsAtMs]).sort();
+      assert.deepEqual(held, [['Empty', 0, 0], ['Epoch', 0, 0], ['Firing', 0, 0]]);
+    } finally {
+      await h2.close();
+    }
+  });
 });
 
 describe('GET /api/v2/alerts/groups', () => {

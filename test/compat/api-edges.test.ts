@@ -137,6 +137,19 @@ test('API edges: odd requests get the answers Alertmanager 0.25 gives', { skip: 
     // A null label or annotation value is Go's zero string: accepted, the label dropped.
     { method: 'POST', path: '/api/v2/alerts', body: JSON.stringify([{ labels: { alertname: 'Null', gone: null }, annotations: { a: null }, startsAt, endsAt }]) },
     { path: '/api/v2/alerts?filter=alertname%3DNull' },
+    // An end at the Unix epoch ("" reads as the epoch) has passed: the alert is resolved, and
+    // resolves a firing one (Mem).
+    {
+      method: 'POST',
+      path: '/api/v2/alerts',
+      body: JSON.stringify([
+        { labels: { alertname: 'Epoch' }, endsAt: '1970-01-01T00:00:00Z' },
+        { labels: { alertname: 'Empty' }, endsAt: '' },
+        { labels: { alertname: 'Mem' }, endsAt: '' },
+      ]),
+    },
+    { path: '/api/v2/alerts' },
+    { path: '/api/v2/alerts/groups' },
   ];
   for (const probe of probes) {
     const [theirs, ours] = await Promise.all(sides.map((base) => ask(base, probe)));

@@ -4,7 +4,7 @@
  * field order and sort order.
  */
 import { RE2JS } from 're2js';
-import type { Alert } from '../../alert/alert.js';
+import { NO_END_MS, type Alert } from '../../alert/alert.js';
 import { sortedLabelNames, type Labels } from '../../labels/labels.js';
 import { anchorRegex, type Matcher } from '../../labels/matcher.js';
 import { parseMatcher } from '../../labels/parse.js';
@@ -103,7 +103,7 @@ export function matchesFilter(matchers: readonly Matcher[], labels: Labels): boo
  * (`unprocessed` aside, see AlertQuery), and its labels pass the matchers.
  */
 export function alertPassesQuery(alert: Alert, status: ApiAlertStatus, query: AlertQuery, nowMs: number): boolean {
-  if (alert.endsAtMs !== 0 && alert.endsAtMs < nowMs) return false;
+  if (alert.endsAtMs !== NO_END_MS && alert.endsAtMs < nowMs) return false;
   if (!query.active && status.state === 'active') return false;
   if (!query.silenced && status.silencedBy.length > 0) return false;
   if (!query.inhibited && status.inhibitedBy.length > 0) return false;
