@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { resolveWebUrls, WebUrlError } from '../../src/web/address.js';
 import { fingerprint } from '../../src/labels/labels.js';
@@ -517,6 +518,22 @@ describe('limits, extensions and API v1', () => {
       assert.equal(res.status, 413);
       assert.deepEqual(JSON.parse(res.text), { code: 413, message: 'request body larger than the limit of 1024 bytes' });
       assert.equal(h.store.size, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a body that does not inflate as its Content-Encoding says is a 400, not a 500; one that does is read', async () => {
+    const h = await startHarness();
+    try {
+      const body = JSON.stringify([{ labels: { alertname: 'Zipped' } }]);
+      const post = (data: string | Buffer) =>
+        fetch(h.url + '/api/v2/alerts', { method: 'POST', body: data, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      const plain = await post(body);
+      assert.equal(plain.status, 400);
+      assert.deepEqual(await plain.json(), { code: 400, message: 'reading request body failed: incorrect header check' });
+      assert.equal((await post(gzipSync(body))).status, 200);
+      assert.deepEqual([...h.store.list()].map((a) => a.labels.alertname), ['Zipped']);
     } finally {
       await h.close();
     }
