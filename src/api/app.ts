@@ -7,7 +7,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './deps.js';
-import { redirectUncleanPath } from './clean-path.js';
+import { redirectUncleanPath, sendRedirect } from './redirect.js';
 import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
 import { createV2Router, postAlertsFastPath } from './v2/routes.js';
 
@@ -70,7 +70,7 @@ export function routeAsAlertmanager(web: Router, path: string, handlers: Readonl
 
 /**
  * Builds the API as a node:http request handler: alert ingest's fast path, the redirect of an
- * unclean path (clean-path.ts), then the express application for everything else. It holds no
+ * unclean path (redirect.ts), then the express application for everything else. It holds no
  * state of its own beyond `deps`.
  */
 export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestListener {
@@ -116,7 +116,7 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
   });
 
   if (options.routePrefix !== '/') {
-    app.get('/', (_req, res) => res.redirect(302, options.routePrefix));
+    app.get('/', (req, res) => sendRedirect(req, res, 302, options.routePrefix));
     app.use(options.routePrefix, web);
   } else {
     app.use(web);

@@ -159,3 +159,20 @@ test('API edges: odd requests get the answers Alertmanager 0.25 gives', { skip: 
     assert.deepEqual(ours, theirs, `${probe.method ?? 'GET'} ${probe.path}`);
   }
 });
+
+test('API edges under a route prefix: the redirect to it, unknown paths, unclean paths', { skip: alertmanager ? false : missingOracleReason('alertmanager') }, async (t) => {
+  const extraArgs = ['--web.external-url=http://alerts.example/am/'];
+  const am = await startAlertmanager(t, alertmanager!, CONFIG, { extraArgs });
+  const ar = await startAlertrouter(t, CONFIG, { extraArgs });
+  const probes: Probe[] = [
+    { path: '/' },
+    { path: '/am/api/v2/receivers' },
+    { path: '/am/api/v2/nope' },
+    { path: '/am//api/v2/receivers?x=1' },
+    { path: '/api/v2/receivers' },
+  ];
+  for (const probe of probes) {
+    const [theirs, ours] = await Promise.all([`http://${am.address}`, ar.url].map((base) => ask(base, probe)));
+    assert.deepEqual(ours, theirs, `${probe.method ?? 'GET'} ${probe.path}`);
+  }
+});

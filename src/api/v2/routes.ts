@@ -268,7 +268,8 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
 
   options.extend?.(router);
   router.use((req) => {
-    throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
+    // The path as the API sees it, without the route prefix, as Alertmanager says it.
+    throw new ApiError(404, `path /api/v2${req.path} was not found`, { shape: 'openapi' });
   });
   return router;
 }

@@ -1,8 +1,8 @@
 /**
- * Alertmanager's HTTP server is Go's ServeMux, which answers a request whose path is not clean
- * (`//api/v2/alerts`, `/api/v2/./status`, `/-/x/../healthy`) with a 301 to the clean path before
- * any route sees it: clients that join a base URL ending in `/` with `/api/v2/…` work through
- * that redirect. alertrouter does the same.
+ * Redirects as Alertmanager's Go server makes them. Its HTTP server is Go's ServeMux, which
+ * answers a request whose path is not clean (`//api/v2/alerts`, `/api/v2/./status`,
+ * `/-/x/../healthy`) with a 301 to the clean path before any route sees it: clients that join a
+ * base URL ending in `/` with `/api/v2/…` work through that redirect. alertrouter does the same.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -43,10 +43,19 @@ export function redirectUncleanPath(req: IncomingMessage, res: ServerResponse): 
   if (!path.startsWith('/') || !MAYBE_UNCLEAN.test(path)) return false;
   const clean = cleanRequestPath(path);
   if (clean === path) return false;
-  const location = queryAt === -1 ? clean : clean + url.slice(queryAt);
-  res.statusCode = 301;
+  sendRedirect(req, res, 301, queryAt === -1 ? clean : clean + url.slice(queryAt));
+  return true;
+}
+
+const STATUS_TEXT: Readonly<Record<301 | 302, string>> = { 301: 'Moved Permanently', 302: 'Found' };
+
+/**
+ * A redirect as Go's http.Redirect writes it: Location, and for GET a small HTML body linking
+ * there (Content-Type text/html for GET and HEAD); other methods get neither.
+ */
+export function sendRedirect(req: IncomingMessage, res: ServerResponse, status: 301 | 302, location: string): void {
+  res.statusCode = status;
   res.setHeader('Location', location);
   if (req.method === 'GET' || req.method === 'HEAD') res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(req.method === 'GET' ? `<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n` : undefined);
-  return true;
+  res.end(req.method === 'GET' ? `<a href="${htmlEscape(location)}">${STATUS_TEXT[status]}</a>.\n\n` : undefined);
 }

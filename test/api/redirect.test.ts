@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanRequestPath } from '../../src/api/clean-path.js';
+import { cleanRequestPath } from '../../src/api/redirect.js';
 
 test('cleanRequestPath: as Go\'s ServeMux cleans a request path', () => {
   const cases: [string, string][] = [
