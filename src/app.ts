@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApiApp } from './api/app.js';
+import { createApiApp, routeAsAlertmanager } from './api/app.js';
 import { decodePostedBody } from './api/v2/postable.js';
 import type { ApiDeps, VersionInfo } from './api/deps.js';
 import { loadConfigFile } from './config/load.js';
@@ -425,9 +425,11 @@ export class Daemon {
         router.use(explainRouter({ explain: (fp) => this.explain(fp) }));
       },
       extraRoutes: (web) => {
-        web.get('/metrics', async (_req, res) => {
-          const { contentType, body } = await this.metrics.render();
-          res.status(200).type(contentType).send(body);
+        routeAsAlertmanager(web, '/metrics', {
+          GET: async (_req, res) => {
+            const { contentType, body } = await this.metrics.render();
+            res.status(200).type(contentType).send(body);
+          },
         });
       },
     });

@@ -1,10 +1,11 @@
 import type { Labels } from '../labels/labels.js';
+import { GO_ZERO_TIME_MS } from '../util/gotime.js';
 
 /**
  * An alert as alertrouter holds it, after validation at the API edge.
  * Times are epoch milliseconds. When the client sent no end, the API sets `endsAtMs` to
- * now + resolve_timeout and `timeout` to true, as Alertmanager does; 0 means "no end" (Go's
- * zero time) and only occurs for alerts built outside the API.
+ * now + resolve_timeout and `timeout` to true, as Alertmanager does; NO_END_MS means "no end"
+ * and only occurs for alerts built outside the API (a firing alert in a notification).
  */
 export interface Alert {
   readonly labels: Labels;
@@ -37,7 +38,14 @@ export function newAlert(fields: Alert): Alert {
   };
 }
 
-/** An alert is resolved once its end lies at or before `nowMs`. */
+/**
+ * The `endsAtMs` of an alert without an end: Go's zero time, as in Alertmanager. Not 0: an
+ * alert posted with `endsAt` at the Unix epoch (or `""`, which the API reads as the epoch) has
+ * ended, and Alertmanager holds it as resolved.
+ */
+export const NO_END_MS = GO_ZERO_TIME_MS;
+
+/** An alert is resolved once its end lies at or before `nowMs`; one without an end never is. */
 export function isResolved(alert: Alert, nowMs: number): boolean {
-  return alert.endsAtMs !== 0 && alert.endsAtMs <= nowMs;
+  return alert.endsAtMs !== NO_END_MS && alert.endsAtMs <= nowMs;
 }

@@ -7,6 +7,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './deps.js';
+import { redirectUncleanPath, sendRedirect } from './redirect.js';
 import { ApiError, apiErrorHandler, sendApiError } from './errors.js';
 import { createV2Router, postAlertsFastPath } from './v2/routes.js';
 
@@ -46,9 +47,31 @@ function textOk(_req: Request, res: Response): void {
   res.status(200).type('text/plain; charset=utf-8').send('OK');
 }
 
+type Handler = (req: Request, res: Response) => void | Promise<void>;
+
 /**
- * Builds the API as a node:http request handler: alert ingest's fast path, then the express
- * application for everything else. It holds no state of its own beyond `deps`.
+ * Serves `path` with `handlers` the way Alertmanager's router (httprouter) serves its routes
+ * outside API v2: OPTIONS answers 200 with no body, any other method not listed (HEAD
+ * included, unless listed) 405 `Method Not Allowed`; both with `Allow`, the methods and OPTIONS
+ * in alphabetical order (`GET, HEAD, OPTIONS`).
+ */
+export function routeAsAlertmanager(web: Router, path: string, handlers: Readonly<Partial<Record<'GET' | 'HEAD' | 'POST', Handler>>>): void {
+  const allow = [...Object.keys(handlers), 'OPTIONS'].sort().join(', ');
+  web.all(path, async (req, res) => {
+    const handler = handlers[req.method as 'GET' | 'HEAD' | 'POST'];
+    if (handler !== undefined) return handler(req, res);
+    if (req.method === 'OPTIONS') {
+      res.status(200).setHeader('Allow', allow).end();
+      return;
+    }
+    sendApiError(res, new ApiError(405, 'Method Not Allowed', { shape: 'text', headers: { Allow: allow } }));
+  });
+}
+
+/**
+ * Builds the API as a node:http request handler: alert ingest's fast path, the redirect of an
+ * unclean path (redirect.ts), then the express application for everything else. It holds no
+ * state of its own beyond `deps`.
  */
 export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestListener {
   const { logger } = options;
@@ -76,28 +99,24 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
     web.use('/api/ext/v1', ext);
   }
   options.extraRoutes?.(web);
-  web.get('/-/healthy', textOk);
-  web.get('/-/ready', textOk);
-  web.post('/-/reload', async (_req, res) => {
-    try {
-      await deps.reload();
-    } catch (err) {
-      // Answered here, not thrown to the error middleware: reload() has logged the failure
-      // (as for SIGHUP), and one failed reload should read once in the log, not three times.
-      sendApiError(res, new ApiError(500, `failed to reload config: ${(err as Error).message}`, { shape: 'text' }));
-      return;
-    }
-    res.status(200).end();
+  routeAsAlertmanager(web, '/-/healthy', { GET: textOk, HEAD: textOk });
+  routeAsAlertmanager(web, '/-/ready', { GET: textOk, HEAD: textOk });
+  routeAsAlertmanager(web, '/-/reload', {
+    POST: async (_req, res) => {
+      try {
+        await deps.reload();
+      } catch (err) {
+        // Answered here, not thrown to the error middleware: reload() has logged the failure
+        // (as for SIGHUP), and one failed reload should read once in the log, not three times.
+        sendApiError(res, new ApiError(500, `failed to reload config: ${(err as Error).message}`, { shape: 'text' }));
+        return;
+      }
+      res.status(200).end();
+    },
   });
-  for (const path of ['/-/healthy', '/-/ready', '/-/reload']) {
-    web.all(path, (_req, res) => {
-      const allow = path === '/-/reload' ? 'OPTIONS, POST' : 'GET, HEAD, OPTIONS';
-      sendApiError(res, new ApiError(405, 'Method Not Allowed', { shape: 'text', headers: { Allow: allow } }));
-    });
-  }
 
   if (options.routePrefix !== '/') {
-    app.get('/', (_req, res) => res.redirect(302, options.routePrefix));
+    app.get('/', (req, res) => sendRedirect(req, res, 302, options.routePrefix));
     app.use(options.routePrefix, web);
   } else {
     app.use(web);
@@ -111,6 +130,6 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions): RequestList
   const prefix = options.routePrefix === '/' ? '' : options.routePrefix;
   const ingest = postAlertsFastPath(deps, { path: `${prefix}/api/v2/alerts`, maxBodyBytes, logger });
   return (req, res) => {
-    if (!ingest(req, res)) app(req, res);
+    if (!ingest(req, res) && !redirectUncleanPath(req, res)) app(req, res);
   };
 }

@@ -74,16 +74,17 @@ export function sendApiError(res: ServerResponse, err: ApiError): void {
 }
 
 interface BodyParserError {
-  readonly type: string;
+  /** body-parser's kind of failure; absent when it wraps a stream's error (a body that does not inflate). */
+  readonly type?: string;
   readonly status: number;
   readonly expose?: boolean;
   readonly message: string;
   readonly limit?: number;
 }
 
+/** An error body-parser (http-errors) raised while reading the body: it carries its HTTP status. */
 function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' &&
-    typeof (err as BodyParserError).status === 'number';
+  return err instanceof Error && typeof (err as unknown as BodyParserError).status === 'number';
 }
 
 /**

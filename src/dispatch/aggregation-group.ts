@@ -10,7 +10,7 @@
  * All waiting goes through the injected Clock.
  */
 import type { Logger } from 'pino';
-import { isResolved, newAlert, type Alert } from '../alert/alert.js';
+import { isResolved, newAlert, NO_END_MS, type Alert } from '../alert/alert.js';
 import type { Labels } from '../labels/labels.js';
 import type { FlushContext } from '../pipeline/context.js';
 import type { Stage } from '../pipeline/stage.js';
@@ -202,5 +202,5 @@ export class AggregationGroup {
 
 /** A firing alert is sent without its end time, so it does not turn resolved while in flight. */
 function forFlush(alert: Alert, nowMs: number): Alert {
-  return isResolved(alert, nowMs) || alert.endsAtMs === 0 ? alert : newAlert({ ...alert, endsAtMs: 0 });
+  return isResolved(alert, nowMs) || alert.endsAtMs === NO_END_MS ? alert : newAlert({ ...alert, endsAtMs: NO_END_MS });
 }

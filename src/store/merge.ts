@@ -1,8 +1,8 @@
 /**
  * How an incoming alert combines with the one already held under the same fingerprint,
  * following Alertmanager 0.25 (provider/mem Put, types.Alert.Merge). Pure: `nowMs` decides
- * which alerts count as resolved. An `endsAtMs` of 0 means "no end", like Go's zero time:
- * it compares before every real time.
+ * which alerts count as resolved. An `endsAtMs` of NO_END_MS means "no end"; it is Go's zero
+ * time, which compares before every real time, as in Alertmanager.
  */
 import { isResolved, newAlert, type Alert } from '../alert/alert.js';
 

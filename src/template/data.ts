@@ -2,7 +2,7 @@
 // Alert, Alerts), with the same methods (.SortedPairs .Names .Values .Remove .Firing
 // .Resolved) and the same derivation of status, CommonLabels and CommonAnnotations.
 
-import { isResolved, type Alert } from '../alert/alert.js';
+import { isResolved, NO_END_MS, type Alert } from '../alert/alert.js';
 import { compareStrings, sortedLabelNames, type Labels } from '../labels/labels.js';
 import { fixedZone, GoTime, UTC } from './gotime.js';
 import { GoMap, GoSlice, GoStruct, methods, T_STRING, T_STRINGS, type GoType, type GoValue } from './values.js';
@@ -141,7 +141,7 @@ export interface TemplateDataInput {
   readonly nowMs: number;
   /**
    * global.resolve_timeout. Alertmanager stores an alert that came without endsAt with an end
-   * of receipt + resolve_timeout; with this set, such alerts (`timeout`, endsAtMs 0) resolve at
+   * of receipt + resolve_timeout; with this set, such alerts (`timeout`, endsAtMs NO_END_MS) resolve at
    * the same time and then show that EndsAt. Without it they stay firing.
    */
   readonly resolveTimeoutMs?: number;
@@ -155,7 +155,7 @@ export function quoteMeta(s: string): string {
 }
 
 function effectiveEndMs(a: Alert, resolveTimeoutMs: number | undefined): number {
-  if (a.endsAtMs === 0 && a.timeout && resolveTimeoutMs !== undefined) return a.updatedAtMs + resolveTimeoutMs;
+  if (a.endsAtMs === NO_END_MS && a.timeout && resolveTimeoutMs !== undefined) return a.updatedAtMs + resolveTimeoutMs;
   return a.endsAtMs;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { resolveWebUrls, WebUrlError } from '../../src/web/address.js';
 import { fingerprint } from '../../src/labels/labels.js';
@@ -259,6 +260,16 @@ describe('GET /api/v2/alerts', () => {
     assert.deepEqual(b[0]!.status, { inhibitedBy: [], silencedBy: ['sil-1'], state: 'suppressed' });
   });
 
+  test('a repeated flag or receiver counts by its last value, and an empty receiver filters nothing, as go-openapi binds them', async () => {
+    assert.deepEqual(names((await h.get('/api/v2/alerts?active=true&active=false')).json()), ['A', 'B']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?active=false&active=true')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?silenced=false&silenced=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=default&receiver=team-.*')).json()), ['A', 'B']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual(names((await h.get('/api/v2/alerts?receiver=team-.*&receiver=')).json()), ['A', 'B', 'C']);
+    assert.deepEqual((await h.get('/api/v2/alerts/groups?receiver=')).json(), (await h.get('/api/v2/alerts/groups')).json());
+  });
+
   test('inhibited=false hides inhibited alerts', async () => {
     h.marker.setInhibited(fingerprint({ alertname: 'C' }), ['0123456789abcdef']);
     try {
@@ -302,6 +313,27 @@ describe('GET /api/v2/alerts', () => {
       assert.equal(((await h2.get('/api/v2/alerts')).json() as unknown[]).length, 1);
       await h2.clock.advance(60_001);
       assert.equal(((await h2.get('/api/v2/alerts')).json() as unknown[]).length, 0);
+    } finally {
+      await h2.close();
+    }
+  });
+
+  test('an alert posted with endsAt at the Unix epoch, or "" (read as the epoch), has ended: it resolves a firing one and is not listed', async () => {
+    const h2 = await startHarness();
+    try {
+      await h2.post('/api/v2/alerts', JSON.stringify([{ labels: { alertname: 'Firing' } }]));
+      await h2.post(
+        '/api/v2/alerts',
+        JSON.stringify([
+          { labels: { alertname: 'Epoch' }, endsAt: '1970-01-01T00:00:00Z' },
+          { labels: { alertname: 'Empty' }, endsAt: '' },
+          { labels: { alertname: 'Firing' }, endsAt: '' },
+        ]),
+      );
+      assert.deepEqual((await h2.get('/api/v2/alerts')).json(), []);
+      assert.deepEqual((await h2.get('/api/v2/alerts/groups')).json(), []);
+      const held = [...h2.store.list()].map((a) => [a.labels.alertname, a.startsAtMs, a.endsAtMs]).sort();
+      assert.deepEqual(held, [['Empty', 0, 0], ['Epoch', 0, 0], ['Firing', 0, 0]]);
     } finally {
       await h2.close();
     }
@@ -414,6 +446,17 @@ describe('status, receivers, health and reload', () => {
     }
   });
 
+  test('/-/ paths answer OPTIONS with 200 and Allow, other methods with 405 and the same Allow, as Alertmanager\'s router', async () => {
+    for (const [path, allow] of [['/-/healthy', 'GET, HEAD, OPTIONS'], ['/-/ready', 'GET, HEAD, OPTIONS'], ['/-/reload', 'OPTIONS, POST']] as const) {
+      const options = await fetch(h.url + path, { method: 'OPTIONS' });
+      assert.deepEqual([options.status, options.headers.get('allow'), await options.text()], [200, allow, ''], path);
+      const put = await fetch(h.url + path, { method: 'PUT' });
+      assert.deepEqual([put.status, put.headers.get('allow'), await put.text()], [405, allow, 'Method Not Allowed\n'], path);
+    }
+    const head = await fetch(h.url + '/-/reload', { method: 'HEAD' });
+    assert.deepEqual([head.status, head.headers.get('allow')], [405, 'OPTIONS, POST']);
+  });
+
   test('POST /-/reload answers 200 on success and 500 with the reason on failure', async () => {
     let calls = 0;
     h.reloadWith(async () => {
@@ -450,6 +493,13 @@ describe('status, receivers, health and reload', () => {
     assert.equal((await h.get('/elsewhere')).text, '404 page not found\n');
   });
 
+  test('HEAD on API v2 paths is refused with 405, as Alertmanager (its API has no HEAD operations)', async () => {
+    for (const [path, allow] of [['/api/v2/alerts', 'POST,GET'], ['/api/v2/alerts/groups', 'GET'], ['/api/v2/status', 'GET'], ['/api/v2/receivers', 'GET']] as const) {
+      const head = await fetch(h.url + path, { method: 'HEAD' });
+      assert.deepEqual([head.status, head.headers.get('allow')], [405, allow], path);
+    }
+  });
+
   test('answers CORS requests from any origin', async () => {
     const res = await fetch(h.url + '/api/v2/receivers', { headers: { origin: 'http://ui.example' } });
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
@@ -468,6 +518,22 @@ describe('limits, extensions and API v1', () => {
       assert.equal(res.status, 413);
       assert.deepEqual(JSON.parse(res.text), { code: 413, message: 'request body larger than the limit of 1024 bytes' });
       assert.equal(h.store.size, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('a body that does not inflate as its Content-Encoding says is a 400, not a 500; one that does is read', async () => {
+    const h = await startHarness();
+    try {
+      const body = JSON.stringify([{ labels: { alertname: 'Zipped' } }]);
+      const post = (data: string | Buffer) =>
+        fetch(h.url + '/api/v2/alerts', { method: 'POST', body: data, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      const plain = await post(body);
+      assert.equal(plain.status, 400);
+      assert.deepEqual(await plain.json(), { code: 400, message: 'reading request body failed: incorrect header check' });
+      assert.equal((await post(gzipSync(body))).status, 200);
+      assert.deepEqual([...h.store.list()].map((a) => a.labels.alertname), ['Zipped']);
     } finally {
       await h.close();
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import type { Alert } from '../../src/alert/alert.js';
+import { NO_END_MS, type Alert } from '../../src/alert/alert.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { buildRouteTree } from '../../src/dispatch/route.js';
 import type { RouteConfig } from '../../src/config/types.js';
@@ -103,7 +103,7 @@ test('dispatcher: firing alerts are flushed without end time, resolved ones with
   put({ alertname: 'A', instance: 'resolved' }, { endsAtMs: t0 + 5 * S });
   await clock.advance(30 * S);
   const byInstance = Object.fromEntries(stage.calls[0]!.alerts.map((a) => [a.labels['instance'], a.endsAtMs]));
-  assert.deepEqual(byInstance, { firing: 0, resolved: t0 + 5 * S });
+  assert.deepEqual(byInstance, { firing: NO_END_MS, resolved: t0 + 5 * S });
 });
 
 test('dispatcher: resolved alerts are notified, then dropped, and the empty group is removed', async () => {
@@ -114,7 +114,7 @@ test('dispatcher: resolved alerts are notified, then dropped, and the empty grou
   assert.equal(dispatcher.aggregationGroupCount(), 1);
   put({ alertname: 'A', instance: 'i1' }, { endsAtMs: clock.nowMs() });
   await clock.advance(MIN);
-  assert.deepEqual(stage.calls[1]!.alerts.map((a) => [a.labels['instance'], a.endsAtMs]), [['i1', t0 + 30 * S], ['i2', 0]]);
+  assert.deepEqual(stage.calls[1]!.alerts.map((a) => [a.labels['instance'], a.endsAtMs]), [['i1', t0 + 30 * S], ['i2', NO_END_MS]]);
   assert.deepEqual(dispatcher.groups()[0]!.alerts.map((a) => a.labels['instance']), ['i2'], 'i1 dropped after its resolved notification');
 
   put({ alertname: 'A', instance: 'i2' }, { endsAtMs: clock.nowMs() });

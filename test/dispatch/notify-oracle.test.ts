@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { isResolved } from '../../src/alert/alert.js';
 import { decodePostableAlerts, prepareAlerts } from '../../src/api/v2/postable.js';
 import { loadConfigString } from '../../src/config/load.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
@@ -110,7 +111,7 @@ async function runOurs(t: { after(fn: () => void | Promise<void>): void }): Prom
     assert.ok(sent, `ours: no notification for step "${step.name}"`);
     seen.push({
       groupKey: sent.groupKey,
-      alerts: sent.alerts.map((a) => `${a.labels['instance']}:${a.endsAtMs !== 0 && a.endsAtMs <= sent.atMs ? 'resolved' : 'firing'}`),
+      alerts: sent.alerts.map((a) => `${a.labels['instance']}:${isResolved(a, sent.atMs) ? 'resolved' : 'firing'}`),
       waitedMs: sent.atMs - postedAt,
     });
   }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { NO_END_MS } from '../../src/alert/alert.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { buildRouteTree } from '../../src/dispatch/route.js';
 import { SqliteNotificationLog } from '../../src/nflog/nflog.js';
@@ -76,7 +77,7 @@ test('restart: what was due before the restart is notified right after it, and n
   assert.equal(second.webhook.sent.length, 1, 'the overdue flush happens at once');
   assert.equal(second.webhook.sent[0]!.atMs, T0 + 3 * MIN);
   assert.deepEqual(
-    second.webhook.sent[0]!.alerts.map((a) => `${a.labels['instance']}:${a.endsAtMs === 0 ? 'firing' : 'resolved'}`),
+    second.webhook.sent[0]!.alerts.map((a) => `${a.labels['instance']}:${a.endsAtMs === NO_END_MS ? 'firing' : 'resolved'}`),
     ['a:resolved', 'b:firing'],
   );
   await second.clock.advance(30 * MIN);

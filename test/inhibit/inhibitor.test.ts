@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../src/alert/alert.js';
+import { NO_END_MS, type Alert } from '../../src/alert/alert.js';
 import type { InhibitRuleConfig } from '../../src/config/types.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
 import { parseMatchers } from '../../src/labels/parse.js';
@@ -16,7 +16,7 @@ function rule(source: string, target: string, equal: string[]): InhibitRuleConfi
   return { sourceMatchers: parseMatchers(source), targetMatchers: parseMatchers(target), equal };
 }
 
-function firing(labels: Labels, endsAtMs = 0): Alert {
+function firing(labels: Labels, endsAtMs = NO_END_MS): Alert {
   return makeAlert({ labels, startsAtMs: T0 - 1000, endsAtMs });
 }
 

@@ -1,4 +1,4 @@
-import type { Alert } from '../../src/alert/alert.js';
+import { NO_END_MS, type Alert } from '../../src/alert/alert.js';
 import { fingerprint, type Labels } from '../../src/labels/labels.js';
 
 /** An Alert as the API edge would hand it over; times default to "firing since t=startsAtMs". */
@@ -14,7 +14,7 @@ export function makeAlert(fields: {
     labels: fields.labels,
     annotations: fields.annotations ?? {},
     startsAtMs: fields.startsAtMs,
-    endsAtMs: fields.endsAtMs ?? 0,
+    endsAtMs: fields.endsAtMs ?? NO_END_MS,
     generatorURL: '',
     updatedAtMs: fields.updatedAtMs ?? fields.startsAtMs,
     timeout: fields.timeout ?? false,

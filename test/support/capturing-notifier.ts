@@ -1,4 +1,4 @@
-import type { Alert } from '../../src/alert/alert.js';
+import { isResolved, type Alert } from '../../src/alert/alert.js';
 import type { FlushContext } from '../../src/pipeline/context.js';
 import type { Notifier } from '../../src/notify/notifier.js';
 
@@ -38,6 +38,6 @@ export class CapturingNotifier implements Notifier {
 
   /** For each send: `name:f` / `name:r` per alert (firing / resolved as sent), e.g. [['A:f'], ['A:r']]. */
   summary(): string[][] {
-    return this.sent.map((s) => s.alerts.map((a) => `${a.labels['alertname']}:${a.endsAtMs !== 0 && a.endsAtMs <= s.atMs ? 'r' : 'f'}`));
+    return this.sent.map((s) => s.alerts.map((a) => `${a.labels['alertname']}:${isResolved(a, s.atMs) ? 'r' : 'f'}`));
   }
 }

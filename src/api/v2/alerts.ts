@@ -4,7 +4,7 @@
  * field order and sort order.
  */
 import { RE2JS } from 're2js';
-import type { Alert } from '../../alert/alert.js';
+import { NO_END_MS, type Alert } from '../../alert/alert.js';
 import { sortedLabelNames, type Labels } from '../../labels/labels.js';
 import { anchorRegex, type Matcher } from '../../labels/matcher.js';
 import { parseMatcher } from '../../labels/parse.js';
@@ -33,10 +33,18 @@ type QueryValue = string | string[] | undefined;
 // go-openapi's swag.ConvertBool: these read as true, any other non-empty text as false.
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'ok', 'y', 'on', 'selected', 'checked', 't', 'enabled']);
 
+/**
+ * A single-valued parameter as go-openapi binds it: when repeated, the last value counts
+ * (`active=false&active=true` is true); an empty value counts as not given.
+ */
+function querySingle(value: QueryValue): string | undefined {
+  const text = Array.isArray(value) ? value[value.length - 1] : value;
+  return text === '' ? undefined : text;
+}
+
 function queryBool(value: QueryValue): boolean {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text === '') return true;
-  return TRUE_WORDS.has(text.toLowerCase());
+  const text = querySingle(value);
+  return text === undefined || TRUE_WORDS.has(text.toLowerCase());
 }
 
 function queryList(value: QueryValue): string[] {
@@ -58,7 +66,7 @@ export function parseAlertQuery(query: Readonly<Record<string, unknown>>): Alert
     }
   });
   let receiver: RE2JS | undefined;
-  const receiverText = queryList(q.receiver)[0];
+  const receiverText = querySingle(q.receiver);
   if (receiverText !== undefined) {
     try {
       receiver = RE2JS.compile(anchorRegex(receiverText));
@@ -95,7 +103,7 @@ export function matchesFilter(matchers: readonly Matcher[], labels: Labels): boo
  * (`unprocessed` aside, see AlertQuery), and its labels pass the matchers.
  */
 export function alertPassesQuery(alert: Alert, status: ApiAlertStatus, query: AlertQuery, nowMs: number): boolean {
-  if (alert.endsAtMs !== 0 && alert.endsAtMs < nowMs) return false;
+  if (alert.endsAtMs !== NO_END_MS && alert.endsAtMs < nowMs) return false;
   if (!query.active && status.state === 'active') return false;
   if (!query.silenced && status.silencedBy.length > 0) return false;
   if (!query.inhibited && status.inhibitedBy.length > 0) return false;

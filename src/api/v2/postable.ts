@@ -31,7 +31,9 @@ const FIELDS = ['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'] a
 /** Built on first use (util/lazy.ts: zod is not loaded at startup). */
 const schemas = lazy(() => {
   const { z } = zod();
-  const labelSetSchema = z.record(z.string(), z.string()).nullish();
+  // A null value decodes as "" (Go leaves the string at its zero value), and is then treated as
+  // an empty one: such a label is dropped, such an annotation kept.
+  const labelSetSchema = z.record(z.string(), z.string().nullable()).nullish();
   const postableSchema = z.looseObject({
     labels: labelSetSchema,
     annotations: labelSetSchema,
@@ -50,9 +52,9 @@ function wellFormed(s: string): string {
   return s.replace(LONE_SURROGATE, '\uFFFD');
 }
 
-function wellFormedLabels(labels: Record<string, string> | null | undefined): Record<string, string> {
+function wellFormedLabels(labels: Record<string, string | null> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(labels ?? {})) out[wellFormed(name)] = wellFormed(value);
+  for (const [name, value] of Object.entries(labels ?? {})) out[wellFormed(name)] = wellFormed(value ?? '');
   return out;
 }
 

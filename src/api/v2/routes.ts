@@ -205,8 +205,11 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
     };
   };
 
+  // HEAD is declared before GET on every route, or express would serve it as GET: Alertmanager's
+  // API v2 refuses it with 405 (its spec lists no HEAD operation).
   router
     .route('/alerts')
+    .head(methodNotAllowed('POST,GET'))
     .get(async (req, res) => {
       const query = parseAlertQuery(req.query);
       await sendJsonArray(res, listAlerts(deps.alerts.list(), query, { ...listContext(), receiversFor: (l) => deps.receiversFor(l) }));
@@ -225,6 +228,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
 
   router
     .route('/alerts/groups')
+    .head(methodNotAllowed('GET'))
     .get(async (req, res) => {
       const query = parseAlertQuery(req.query);
       await sendJsonArray(res, listAlertGroups(deps.groups(), query, listContext()));
@@ -233,6 +237,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
 
   router
     .route('/status')
+    .head(methodNotAllowed('GET'))
     .get((_req, res) => {
       const v = deps.versionInfo;
       const peer = { address: deps.peer.address, name: deps.peer.name };
@@ -255,6 +260,7 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
 
   router
     .route('/receivers')
+    .head(methodNotAllowed('GET'))
     .get((_req, res) => {
       sendJson(res, deps.config().receivers.map((r) => ({ name: r.name })));
     })
@@ -262,7 +268,8 @@ export function createV2Router(deps: ApiDeps, options: V2RouterOptions): Router 
 
   options.extend?.(router);
   router.use((req) => {
-    throw new ApiError(404, `path ${req.originalUrl.split('?')[0]} was not found`, { shape: 'openapi' });
+    // The path as the API sees it, without the route prefix, as Alertmanager says it.
+    throw new ApiError(404, `path /api/v2${req.path} was not found`, { shape: 'openapi' });
   });
   return router;
 }

@@ -26,17 +26,18 @@ interface Layout {
 }
 
 // The layouts strfmt 0.21 tries, folded where Go's parser makes two of them accept the same text.
+// Go (since 1.17) takes a comma as well as a point before the fraction of a second.
 const LAYOUTS: readonly Layout[] = [
   // RFC3339 / RFC3339Nano / RFC3339Millis / RFC3339Micro: zone `Z` or `±hh:mm`.
-  { re: new RegExp(`^${DATE}T${CLOCK}(?:\\.(\\d+))?(Z|[+-]\\d{2}:\\d{2})$`), seconds: true },
+  { re: new RegExp(`^${DATE}T${CLOCK}(?:[.,](\\d+))?(Z|[+-]\\d{2}:\\d{2})$`), seconds: true },
   // RFC3339MillisNoColon / RFC3339MicroNoColon: exactly 3 or 6 fraction digits, zone `Z` or `±hhmm`.
-  { re: new RegExp(`^${DATE}T${CLOCK}\\.(\\d{3}|\\d{6})(Z|[+-]\\d{4})$`), seconds: true },
+  { re: new RegExp(`^${DATE}T${CLOCK}[.,](\\d{3}|\\d{6})(Z|[+-]\\d{4})$`), seconds: true },
   // ISO8601LocalTime: no zone, read as UTC.
-  { re: new RegExp(`^${DATE}T${CLOCK}(?:\\.(\\d+))?()$`), seconds: true },
+  { re: new RegExp(`^${DATE}T${CLOCK}(?:[.,](\\d+))?()$`), seconds: true },
   // ISO8601TimeWithReducedPrecision (literal Z) and its local-time form.
   { re: new RegExp(`^${DATE}T(\\d{1,2}):(\\d{2})()()(Z?)$`), seconds: false },
   // ISO8601TimeUniversalSortableDateTimePattern: a space instead of T, no zone.
-  { re: new RegExp(`^${DATE} ${CLOCK}(?:\\.(\\d+))?()$`), seconds: true },
+  { re: new RegExp(`^${DATE} ${CLOCK}(?:[.,](\\d+))?()$`), seconds: true },
 ];
 
 function daysInMonth(year: number, month: number): number {
@@ -54,7 +55,9 @@ function zoneOffsetMs(zone: string): number | undefined {
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
-  if (hours > 23 || minutes > 59) return undefined;
+  // Go 1.19 (Alertmanager 0.25's) checks neither part; strfmt's validation then refuses an
+  // offset of 100 hours or more, which no longer prints as ±hh:mm.
+  if (hours * 60 + minutes >= 100 * 60) return undefined;
   return sign * (hours * 60 + minutes) * 60_000;
 }
 

@@ -105,6 +105,15 @@ describe('decodePostableAlerts: fast and general path agree', () => {
     assert.deepEqual(decodePostableAlerts('null'), []);
   });
 
+  test('a null label or annotation value reads as "" (Go leaves the string at its zero value): the label is dropped, the annotation kept', () => {
+    const decoded = decodePostableAlerts('[{"labels":{"alertname":"A","gone":null},"annotations":{"s":null}}]');
+    assert.deepEqual(decoded[0]!.labels, { alertname: 'A', gone: '' });
+    assert.deepEqual(decoded[0]!.annotations, { s: '' });
+    const { valid, errors } = prepareAlerts(decoded, { nowMs: Date.UTC(2024, 0, 15, 12), resolveTimeoutMs: 300_000 });
+    assert.deepEqual(errors, []);
+    assert.deepEqual([valid[0]!.labels, valid[0]!.annotations], [{ alertname: 'A' }, { s: '' }]);
+  });
+
   test('a lone surrogate is repaired to U+FFFD as Go decodes it', () => {
     const [a] = decodePostableAlerts('[{"labels":{"alertname":"x\\udcff"}}]');
     assert.equal(a!.labels.alertname, 'x\ufffd');
