@@ -1,7 +1,7 @@
 // The package's bin, as `npx alertrouter` runs it: the compiled file itself, executable, with
 // its shebang — no node, npm or TypeScript loader in front of it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,4 +35,27 @@ test('bin: subcommands do not load the daemon (its SQLite addon stands for it)',
   // The probe can see it: --version goes through the daemon's entry.
   const version = await run(['--version']);
   assert.match(version.stderr, /^SQLITE true$/m);
+});
+
+/** The files the bin runs: its entry, the writer thread's, and the chunks they share. */
+function bundleFiles(): string[] {
+  const dir = join(ROOT, 'dist', 'src');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js') && (f.startsWith('bundle-') || f === 'main.js' || f === 'sqlite-writer.js'))
+    .map((f) => join(dir, f));
+}
+
+test('bin: the bundle is pure ASCII, so V8 holds its source text one byte per character, not two', () => {
+  const files = bundleFiles();
+  assert.ok(files.length > 3, `bundle files: ${files.join(', ')}`);
+  for (const file of files) {
+    const at = readFileSync(file, 'utf8').search(/[^\x00-\x7f]/);
+    assert.equal(at, -1, `${file} has a non-ASCII character at offset ${at}`);
+  }
+});
+
+test('bin: luxon is bundled once (our import and cron-parser\'s require get the same build)', () => {
+  // esbuild marks where each bundled module starts with a comment naming its file.
+  const copies = bundleFiles().flatMap((f) => readFileSync(f, 'utf8').match(/^\/\/ node_modules\/luxon\/\S+$/gm) ?? []);
+  assert.deepEqual(copies, ['// node_modules/luxon/build/node/luxon.js']);
 });
