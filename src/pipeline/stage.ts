@@ -22,12 +22,16 @@ export interface Muter {
   mutes(labels: Labels, fingerprint?: string): boolean;
 }
 
-/** One or more integrations of a fanout failed; `errors` holds each failure. */
+/**
+ * One or more integrations of a fanout failed; `errors` holds each failure. The message is
+ * theirs joined by `; `, as Alertmanager's MultiError words it (each already names its
+ * receiver and integration), so "Notify for alerts failed" lines read the same.
+ */
 export class FanoutError extends AlertrouterError {
   readonly errors: readonly unknown[];
   constructor(errors: readonly unknown[]) {
     const detail = errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
-    super('fanout_failed', `${errors.length} integration(s) failed: ${detail}`, { cause: errors[0] });
+    super('fanout_failed', detail, { cause: errors[0] });
     this.errors = errors;
   }
 }

@@ -67,11 +67,11 @@ for (const format of ['json', 'logfmt'] as const) {
     assert.equal(format === 'json' ? arRetry : JSON.parse(arRetry), expected);
 
     // 400: not retried. Alertmanager logs the group's failure only; alertrouter's group line
-    // holds Alertmanager's text (after its own count of failed integrations).
+    // holds the same text.
     const amGaveUp = await errOf(am.log, format, "Alertmanager's failure line", (l) => has(l, gaveUp, 'rejecting/webhook[0]'));
     const arGaveUp = await errOf(ar.log, format, "alertrouter's failure line", (l) => has(l, gaveUp, 'rejecting/webhook[0]'));
     t.diagnostic(`Alertmanager: ${amGaveUp}`);
     const unquote = (text: string): string => (format === 'json' || !text.startsWith('"') ? text : (JSON.parse(text) as string));
-    assert.ok(unquote(arGaveUp).endsWith(unquote(amGaveUp)), `${arGaveUp}\ndoes not end with\n${amGaveUp}`);
+    assert.equal(unquote(arGaveUp), unquote(amGaveUp));
   });
 }

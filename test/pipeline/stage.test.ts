@@ -63,7 +63,7 @@ test('fanout: every branch runs even when one fails; the failure is reported aft
   assert.ok(err instanceof FanoutError);
   assert.equal(err.code, 'fanout_failed');
   assert.equal(err.errors.length, 1);
-  assert.match(err.message, /1 integration\(s\) failed: integration 0 down/);
+  assert.equal(err.message, 'integration 0 down');
   assert.deepEqual(log, ['fast:A', 'slow done']);
 });
 
