@@ -15,6 +15,7 @@ import { createApiApp, routeAsAlertmanager } from './api/app.js';
 import { decodePostedBody } from './api/v2/postable.js';
 import type { ApiDeps, VersionInfo } from './api/deps.js';
 import { loadConfigFile } from './config/load.js';
+import { checkIntegrationTlsFiles } from './config/tlsfiles.js';
 import type { Config } from './config/types.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { explainAlert, type Explanation } from './explain/explain.js';
@@ -154,6 +155,7 @@ export class Daemon {
     });
     const config = await loadConfigFile(options.configFile);
     const templates = await Templates.load(config.templates);
+    checkIntegrationTlsFiles(config);
 
     const opened: Array<{ close(): unknown }> = [];
     let daemon: Daemon;
@@ -226,6 +228,7 @@ export class Daemon {
     try {
       const config = await loadConfigFile(file);
       const templates = await Templates.load(config.templates);
+      checkIntegrationTlsFiles(config);
       fresh = this.buildGeneration(config, templates);
     } catch (err) {
       this.metrics.configLoaded({ ok: false });
