@@ -167,8 +167,9 @@ export class WebhookNotifier implements Notifier {
       throw new NotifyError(`webhook ${describeUrl(url)}: ${requestFailure(err, 'POST', url)}`, { retryable, cause: err });
     }
     if (res.status >= 200 && res.status < 300) return;
-    const detail = res.body.trim() === '' ? '' : `: ${res.body.trim()}`;
-    throw new NotifyError(`unexpected status code ${res.status}: ${describeUrl(url)}${detail}`, { retryable: res.status >= 500 && res.status < 600 });
+    // Alertmanager 0.25's words: the status, the URL (here without credentials or query) and the
+    // answer's body as it came, after ": " even when it is empty.
+    throw new NotifyError(`unexpected status code ${res.status}: ${describeUrl(url)}: ${res.body}`, { retryable: res.status >= 500 && res.status < 600 });
   }
 
   // url_file is read at every send, so rotating the secret URL needs no reload.

@@ -174,6 +174,14 @@ describe('WebhookNotifier over HTTP', () => {
     assert.equal(err.message, `unexpected status code 503: ${server.url}/hook: overloaded`);
   });
 
+  test('the status error holds the body as it came, after ": " even when empty (Alertmanager 0.25\'s text)', async () => {
+    const n = new WebhookNotifier({ config: webhookConfig(server.url + '/hook'), index: 0, externalURL: '' });
+    server.answer(() => ({ status: 404 }));
+    assert.equal((await rejection(n.notify(flushContext(), [firing]))).message, `unexpected status code 404: ${server.url}/hook: `);
+    server.answer(() => ({ status: 500, body: ' down\n' }));
+    assert.equal((await rejection(n.notify(flushContext(), [firing]))).message, `unexpected status code 500: ${server.url}/hook:  down\n`);
+  });
+
   test('4xx is a NotifyError a retry cannot fix', async () => {
     server.answer(() => ({ status: 400, body: 'bad payload' }));
     const n = new WebhookNotifier({ config: webhookConfig(server.url), index: 0, externalURL: '' });
