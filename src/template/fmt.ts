@@ -99,9 +99,12 @@ class Printer {
       case 'X':
         this.fmtHex(utf8.encode(this.truncate(s)), verb);
         return;
-      case 'q':
-        this.pad(this.f.sharp && !/[`\x00-\x08\x0a-\x1f\x7f]/.test(s) ? '`' + s + '`' : goQuote(this.truncate(s)));
+      case 'q': {
+        // Go's fmtQ: truncate first; %#q backquotes what strconv.CanBackquote allows; %+q is ASCII-only.
+        const t = this.truncate(s);
+        this.pad(this.f.sharp && !/[`\x00-\x08\x0a-\x1f\x7f\ufeff\ud800-\udfff]/u.test(t) ? '`' + t + '`' : goQuote(t, this.f.plus));
         return;
+      }
       default:
         this.badVerb(verb, s);
     }
@@ -147,7 +150,7 @@ class Printer {
         this.pad(String.fromCodePoint(validRune(n)));
         return;
       case 'q':
-        this.pad(quoteRune(validRune(n)));
+        this.pad(quoteRune(validRune(n), this.f.plus));
         return;
       case 'U': {
         let s = 'U+' + abs.toString(16).toUpperCase().padStart(4, '0');
@@ -334,11 +337,11 @@ function validRune(n: number): number {
   return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? n : 0xfffd;
 }
 
-function quoteRune(r: number): string {
+function quoteRune(r: number, asciiOnly: boolean): string {
   const ch = String.fromCodePoint(r);
   if (ch === "'") return "'\\''";
   if (ch === '"') return `'"'`;
-  const q = goQuote(ch);
+  const q = goQuote(ch, asciiOnly);
   return "'" + q.slice(1, -1) + "'";
 }
 

@@ -152,6 +152,7 @@ export const TEXT_CASES: readonly Case[] = [
   { name: "printf %v of composite values", tmpl: "{{ printf \"%v|%+v|%s|%d\" .CommonLabels (index .CommonLabels.SortedPairs 0) .CommonLabels.SortedPairs.Names (stringSlice) }}", want: "map[alertname:HighCPU job:node severity:critical]|{Name:alertname Value:HighCPU}|[alertname job severity]|[]" },
   { name: "printf %T names Go types", tmpl: "{{ printf \"%T %T %T %T %T %T\" .Alerts .Alerts.Firing .CommonLabels .CommonLabels.SortedPairs \"s\" 1.5 }}", want: "template.Alerts []template.Alert template.KV template.Pairs string float64" },
   { name: "printf %q of runes and unicode", tmpl: "{{ printf \"%q %q %c\" 0x1F600 \"é\\u0001\" 0x263A }}", want: "'😀' \"é\\x01\" ☺" },
+  { name: "printf %+q quotes in ASCII; %#q truncates before it backquotes", tmpl: "{{ printf \"%+q|%+q|%+q|%+10q|%#.2q|%#q|%#+q|%#q\" \"é😀\" \"a\\\"b\\n\" 0x1F600 \"é\" \"abcd\" \"\\ufeffx\" \"é\" \"a\\tb\" }}", want: "\"\\u00e9\\U0001f600\"|\"a\\\"b\\n\"|'\\U0001f600'|  \"\\u00e9\"|`ab`|\"\\ufeffx\"|`é`|`a\tb`" },
   { name: "toUpper and toLower map rune by rune", tmpl: "{{ toUpper \"straße é ǆ\" }} {{ toLower \"ÉCOLE İ Σ\" }}", want: "STRAßE É Ǆ école i σ" },
   { name: "title capitalises words", tmpl: "{{ title \"hELLO wORLD foo-bar foo_bar it's x.y a:b 1st\" }}", want: "Hello World Foo-Bar Foo_bar It's X.y A:b 1St" },
   { name: "join with a separator", tmpl: "{{ join \", \" .CommonLabels.Values }} {{ .CommonLabels.Names | join \"+\" }}", want: "HighCPU, node, critical alertname+job+severity" },
