@@ -109,6 +109,9 @@ export function formatGoDuration(ns: number): string {
   return neg ? '-' + out : out;
 }
 
+// T_DURATION cannot name itself while being defined; an equal descriptor serves for its parameters.
+const DURATION_PARAM: GoType = { name: 'time.Duration', kind: 'int', named: true, underlying: 'int64' };
+
 export const T_DURATION: GoType = {
   name: 'time.Duration',
   kind: 'int',
@@ -122,8 +125,24 @@ export const T_DURATION: GoType = {
     Hours: { params: [], impl: (_a, _e, r) => new GoFloat(durationNs(r) / (3600 * NS_PER_SEC)) },
     Milliseconds: { params: [], impl: (_a, _e, r) => Math.trunc(durationNs(r) / 1e6) },
     Nanoseconds: { params: [], impl: (_a, _e, r) => durationNs(r) },
+    Truncate: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(truncateDuration(durationNs(r), durationNs(a[0]))) },
+    Round: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(roundDuration(durationNs(r), durationNs(a[0]))) },
+    Abs: { params: [], impl: (_a, _e, r) => duration(Math.abs(durationNs(r))) },
   }),
 };
+
+/** Go's Duration.Truncate: toward zero to a multiple of m; m ≤ 0 leaves d as it is. */
+function truncateDuration(d: number, m: number): number {
+  return m <= 0 ? d : d - (d % m);
+}
+
+/** Go's Duration.Round: to the nearest multiple of m, halfway away from zero; m ≤ 0 leaves d. */
+function roundDuration(d: number, m: number): number {
+  if (m <= 0) return d;
+  const r = Math.abs(d % m);
+  if (r + r < m) return d < 0 ? d + r : d - r;
+  return d < 0 ? d - m + r : d + m - r;
+}
 
 /** A time.Duration value of `ns` nanoseconds. */
 export function duration(ns: number): GoNamed {
@@ -495,8 +514,23 @@ export const T_TIME: GoType = {
       params: [T_DURATION],
       impl: (a, _e, r) => addNs(asTime(r), Number((a[0] as GoNamed).value)),
     },
+    Truncate: { params: [T_DURATION], impl: (a, _e, r) => roundTime(asTime(r), durationNs(a[0]), false) },
+    Round: { params: [T_DURATION], impl: (a, _e, r) => roundTime(asTime(r), durationNs(a[0]), true) },
   }),
 };
+
+/**
+ * Go's Time.Truncate / Time.Round: to a multiple of d counted from the zero time (1 January of
+ * year 1, UTC, not the Unix epoch: it matters for d that is not a divisor of a day), halfway
+ * rounding up; d ≤ 0 leaves t as it is. The zone is kept.
+ */
+function roundTime(t: GoTime, d: number, round: boolean): GoTime {
+  if (d <= 0) return t;
+  const dn = BigInt(d);
+  const abs = BigInt(t.sec - ZERO_TIME_UNIX_SEC) * BigInt(NS_PER_SEC) + BigInt(t.nsec);
+  const r = Number(((abs % dn) + dn) % dn);
+  return addNs(t, round && r + r >= d ? d - r : -r);
+}
 
 // T_TIME cannot name itself while being defined; an equal descriptor serves for its parameters.
 function timeParam(): GoType {
