@@ -222,6 +222,7 @@ class Printer {
       this.padNoZero(num);
       return;
     }
+    if (this.f.sharp) num = sharpFloat(num, fmtVerb === 'g' || fmtVerb === 'G' ? (prec === -1 ? 6 : prec) : 0);
     if (this.f.plus || num[0] !== '+') {
       if (this.f.zero && this.f.wid !== undefined && this.f.wid > num.length) {
         this.out += num[0];
@@ -335,6 +336,28 @@ class Printer {
 
 function validRune(n: number): number {
   return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? n : 0xfffd;
+}
+
+/**
+ * Go's `#` flag on a formatted float (sign first): always a decimal point, and for %g the
+ * trailing zeros kept up to `digits` significant digits (`%#g` of 1.0 is 1.00000).
+ */
+function sharpFloat(num: string, digits: number): string {
+  const exp = num.search(/[eE]/);
+  let mant = exp < 0 ? num : num.slice(0, exp);
+  const tail = exp < 0 ? '' : num.slice(exp);
+  let sawNonzero = false;
+  for (const c of mant.slice(1)) {
+    if (c === '.') continue;
+    if (c !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!mant.includes('.')) {
+    // A lone leading 0 counts once.
+    if (mant.length === 2 && mant[1] === '0') digits--;
+    mant += '.';
+  }
+  return mant + '0'.repeat(Math.max(0, digits)) + tail;
 }
 
 function quoteRune(r: number, asciiOnly: boolean): string {
