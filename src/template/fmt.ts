@@ -11,6 +11,7 @@ import {
   numberOf,
   stringOf,
   typeOf,
+  type GoType,
   type GoValue,
 } from './values.js';
 import { compareStrings } from '../labels/labels.js';
@@ -253,6 +254,45 @@ class Printer {
     this.erroring = false;
   }
 
+  /** `%#v` of a map, slice or struct: Go syntax, `template.KV{"a":"b"}`, `T{Name:"x", …}`. */
+  private goSyntax(v: GoValue, type: GoType, depth: number): void {
+    if (type.goStringer) {
+      this.out += type.goStringer(v);
+      return;
+    }
+    const list = (items: readonly string[]): string => items.join(', ');
+    const sub = (x: GoValue): string => {
+      const p = new Printer();
+      p.f.sharpV = true;
+      p.printValue(x, 'v', depth + 1);
+      return p.out;
+    };
+    switch (kindOf(v)) {
+      case 'map': {
+        const m = v as GoMap;
+        const keys = [...m.entries.keys()].sort(compareStrings);
+        this.out += `${type.name}{${list(keys.map((k) => `${sub(k)}:${sub(m.entries.get(k))}`))}}`;
+        return;
+      }
+      case 'slice':
+        this.out += `${type.name}{${list((v as GoSlice).items.map(sub))}}`;
+        return;
+      default: {
+        const s = v as GoStruct;
+        if (s instanceof GoStruct && s.pointer) {
+          if (depth > 0) {
+            this.out += `(${type.name})(0xc000010000)`;
+            return;
+          }
+          this.out += '&';
+        }
+        const name = type.name.replace(/^\*/, '');
+        const fields = (type.fields ?? []).map((f: string) => `${f}:${sub(s instanceof GoStruct ? s.fields.get(f) : undefined)}`);
+        this.out += `${name}{${list(fields)}}`;
+      }
+    }
+  }
+
   /** Go's printArg/printValue: formats one operand for a verb. */
   printValue(v: GoValue, verb: string, depth: number): void {
     if (v === undefined || v === null) {
@@ -268,6 +308,10 @@ class Printer {
     // Stringer: time.Time, time.Duration, time.Month print through String().
     if (!this.erroring && type.stringer && !this.f.sharpV && 'vsxXq'.includes(verb)) {
       this.fmtString(type.stringer(v), verb);
+      return;
+    }
+    if (this.f.sharpV && verb === 'v' && (kindOf(v) === 'map' || kindOf(v) === 'slice' || kindOf(v) === 'struct')) {
+      this.goSyntax(v, type, depth);
       return;
     }
     switch (kindOf(v)) {

@@ -488,6 +488,7 @@ export const T_TIME: GoType = {
   underlying: 'struct time.Time',
   fields: [],
   stringer: (v) => asTime(v).toString(),
+  goStringer: (v) => goStringTime(asTime(v)),
   methods: methods({
     String: { params: [], impl: (_a, _e, r) => asTime(r).toString() },
     Format: { params: [T_STRING], impl: (a, _e, r) => asTime(r).format(a[0] as string) },
@@ -530,6 +531,13 @@ function roundTime(t: GoTime, d: number, round: boolean): GoTime {
   const abs = BigInt(t.sec - ZERO_TIME_UNIX_SEC) * BigInt(NS_PER_SEC) + BigInt(t.nsec);
   const r = Number(((abs % dn) + dn) % dn);
   return addNs(t, round && r + r >= d ? d - r : -r);
+}
+
+/** Go's Time.GoString: `time.Date(2024, time.January, 2, 15, 4, 5, 0, time.UTC)`. */
+function goStringTime(t: GoTime): string {
+  const c = t.civil();
+  const zone = t.zone === UTC ? 'time.UTC' : t.zone.name === 'Local' ? 'time.Local' : `time.Location(${JSON.stringify(t.zone.name)})`;
+  return `time.Date(${c.year}, time.${LONG_MONTHS[c.month - 1]}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${c.nsec}, ${zone})`;
 }
 
 // T_TIME cannot name itself while being defined; an equal descriptor serves for its parameters.

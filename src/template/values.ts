@@ -33,6 +33,8 @@ export interface GoType {
   readonly methods?: ReadonlyMap<string, GoMethod>;
   /** The String() method, which fmt uses to print the value. */
   readonly stringer?: (v: GoValue) => string;
+  /** GoStringer: what `%#v` prints (time.Time's `time.Date(…)`). */
+  readonly goStringer?: (v: GoValue) => string;
 }
 
 /** A Go function or method signature plus its implementation. */
