@@ -9,6 +9,7 @@ import {
   GoFloat,
   GoNamed,
   methods,
+  T_INT,
   T_STRING,
   type GoType,
   type GoValue,
@@ -125,6 +126,7 @@ export const T_DURATION: GoType = {
     Hours: { params: [], impl: (_a, _e, r) => new GoFloat(durationNs(r) / (3600 * NS_PER_SEC)) },
     Milliseconds: { params: [], impl: (_a, _e, r) => Math.trunc(durationNs(r) / 1e6) },
     Nanoseconds: { params: [], impl: (_a, _e, r) => durationNs(r) },
+    Microseconds: { params: [], impl: (_a, _e, r) => Math.trunc(durationNs(r) / 1e3) },
     Truncate: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(truncateDuration(durationNs(r), durationNs(a[0]))) },
     Round: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(roundDuration(durationNs(r), durationNs(a[0]))) },
     Abs: { params: [], impl: (_a, _e, r) => duration(Math.abs(durationNs(r))) },
@@ -495,6 +497,10 @@ export const T_TIME: GoType = {
     Unix: { params: [], impl: (_a, _e, r) => asTime(r).sec },
     UnixMilli: { params: [], impl: (_a, _e, r) => asTime(r).sec * 1000 + Math.floor(asTime(r).nsec / 1e6) },
     UnixNano: { params: [], impl: (_a, _e, r) => asTime(r).sec * NS_PER_SEC + asTime(r).nsec },
+    UnixMicro: { params: [], impl: (_a, _e, r) => asTime(r).sec * 1_000_000 + Math.floor(asTime(r).nsec / 1e3) },
+    GoString: { params: [], impl: (_a, _e, r) => goStringTime(asTime(r)) },
+    IsDST: { params: [], impl: (_a, _e, r) => isDst(asTime(r)) },
+    AddDate: { params: [T_INT, T_INT, T_INT], impl: (a, _e, r) => addDate(asTime(r), a[0] as number, a[1] as number, a[2] as number) },
     UTC: { params: [], impl: (_a, _e, r) => asTime(r).in(UTC) },
     Local: { params: [], impl: (_a, _e, r) => asTime(r).in(localZone()) },
     IsZero: { params: [], impl: (_a, _e, r) => asTime(r).isZero() },
@@ -531,6 +537,40 @@ function roundTime(t: GoTime, d: number, round: boolean): GoTime {
   const abs = BigInt(t.sec - ZERO_TIME_UNIX_SEC) * BigInt(NS_PER_SEC) + BigInt(t.nsec);
   const r = Number(((abs % dn) + dn) % dn);
   return addNs(t, round && r + r >= d ? d - r : -r);
+}
+
+/** Civil date → days since 1970-01-01 (H. Hinnant's algorithm); month and day may overflow. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5);
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468 + (day - 1);
+}
+
+/**
+ * Go's Time.AddDate: the civil date moved by years, months and days in t's zone, then
+ * normalised (October 31 + 1 month is December 1), clock and zone kept.
+ */
+function addDate(t: GoTime, years: number, months: number, days: number): GoTime {
+  const c = t.civil();
+  const m0 = c.month - 1 + months;
+  const year = c.year + years + Math.floor(m0 / 12);
+  const month = (((m0 % 12) + 12) % 12) + 1;
+  const local = (daysFromCivil(year, month, 1) + c.day - 1 + days) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+  // Go's Date: the offset at the local time read as UTC, corrected once if the instant it gives falls elsewhere.
+  const guess = t.zone.lookup(local).offsetSec;
+  const offset = t.zone.lookup(local - guess).offsetSec;
+  return new GoTime(local - offset, t.nsec, t.zone);
+}
+
+/** Whether t's zone is on summer time then: its offset is above the year's lower one (January or July). */
+function isDst(t: GoTime): boolean {
+  const year = t.civil().year;
+  const jan = t.zone.lookup(daysFromCivil(year, 1, 1) * 86400).offsetSec;
+  const jul = t.zone.lookup(daysFromCivil(year, 7, 1) * 86400).offsetSec;
+  return t.zone.lookup(t.sec).offsetSec > Math.min(jan, jul);
 }
 
 /** Go's Time.GoString: `time.Date(2024, time.January, 2, 15, 4, 5, 0, time.UTC)`. */
