@@ -78,8 +78,8 @@ export function goExternalUrlString(raw: string): string | undefined {
   // Go escapes the host (and user info) byte-wise: non-ASCII bytes as %XX.
   const host = [...utf8.encode(authority)].map((b) => (b < 0x80 ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase())).join('');
   let out = `${scheme}://${host}${path}`;
-  if (query !== undefined && query !== '') out += '?' + query;
-  else if (query !== undefined && raw.slice(0, hash < 0 ? undefined : hash).endsWith('?')) out += '?';
+  // A lone trailing `?` is Go's ForceQuery: kept, as any query is.
+  if (query !== undefined) out += '?' + query;
   if (fragment !== '') out += '#' + fragment;
   return out;
 }
