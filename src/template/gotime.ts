@@ -499,6 +499,12 @@ export const T_TIME: GoType = {
     UnixNano: { params: [], impl: (_a, _e, r) => asTime(r).sec * NS_PER_SEC + asTime(r).nsec },
     UnixMicro: { params: [], impl: (_a, _e, r) => asTime(r).sec * 1_000_000 + Math.floor(asTime(r).nsec / 1e3) },
     GoString: { params: [], impl: (_a, _e, r) => goStringTime(asTime(r)) },
+    // Several results: Go's templates cannot call these; they are here for Go's error.
+    Date: { params: [], results: 3, impl: () => undefined },
+    Clock: { params: [], results: 3, impl: () => undefined },
+    ISOWeek: { params: [], results: 2, impl: () => undefined },
+    Zone: { params: [], results: 2, impl: () => undefined },
+    ZoneBounds: { params: [], results: 2, impl: () => undefined },
     IsDST: { params: [], impl: (_a, _e, r) => isDst(asTime(r)) },
     AddDate: { params: [T_INT, T_INT, T_INT], impl: (a, _e, r) => addDate(asTime(r), a[0] as number, a[1] as number, a[2] as number) },
     UTC: { params: [], impl: (_a, _e, r) => asTime(r).in(UTC) },

@@ -48,6 +48,11 @@ export interface GoFuncSpec {
 
 export interface GoMethod extends GoFuncSpec {
   readonly impl: (args: GoValue[], env: CallEnv, receiver?: GoValue) => GoValue;
+  /**
+   * For a Go method templates cannot call because it returns several values (time.Time's
+   * Date, Clock, Zone…): how many. Calling it fails as in Go; `impl` is never run.
+   */
+  readonly results?: number;
 }
 
 /** What functions may read from the execution: the injected clock. */

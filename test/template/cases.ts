@@ -176,6 +176,7 @@ export const TEXT_CASES: readonly Case[] = [
   { name: "error: wrong number of args", tmpl: "{{ toUpper }}", want: "ERR template: :1:3: executing \"\" at <toUpper>: wrong number of args for toUpper: want 1 got 0" },
   { name: "error: KV is not a []string", tmpl: "{{ join \",\" .CommonLabels }}", want: "ERR template: :1:12: executing \"\" at <.CommonLabels>: wrong type for value; expected []string; got template.KV" },
   { name: "error: method given too many args", tmpl: "{{ .Alerts.Firing 1 }}", want: "ERR template: :1:10: executing \"\" at <.Alerts.Firing>: wrong number of args for Firing: want 0 got 1" },
+  { name: "error: a method with several results cannot be called", tmpl: "{{ (index .Alerts 0).StartsAt.Zone }}", want: "ERR template: :1:18: executing \"\" at <0>: can't call method/function \"Zone\" with 2 results" },
   { name: "error: field given args", tmpl: "{{ .Status 1 }}", want: "ERR template: :1:3: executing \"\" at <.Status>: Status has arguments but cannot be invoked as function" },
   { name: "error: index out of range", tmpl: "{{ index .Alerts 5 }}", want: "ERR template: :1:3: executing \"\" at <index .Alerts 5>: error calling index: index out of range: 5" },
   { name: "error: index key type", tmpl: "{{ index .CommonLabels 1 }}", want: "ERR template: :1:3: executing \"\" at <index .CommonLabels 1>: error calling index: value has type int; should be string" },
