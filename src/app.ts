@@ -45,6 +45,7 @@ import { SqliteAlertPersistence } from './store/sqlite.js';
 import { Templates } from './template/template.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { every } from './util/every.js';
+import { redactedUrl } from './util/gourl.js';
 import { parseListenAddress, resolveWebUrls } from './web/address.js';
 import { WebServer } from './web/server.js';
 
@@ -197,7 +198,7 @@ export class Daemon {
     daemon.startMaintenance();
     const { address, port: boundPort } = daemon.address();
     const listening = address.includes(':') ? `[${address}]:${boundPort}` : `${address}:${boundPort}`;
-    options.logger.info({ address: listening, version: VERSION, config: options.configFile, storage: options.storagePath, externalUrl }, 'Listening on');
+    options.logger.info({ address: listening, version: VERSION, config: options.configFile, storage: options.storagePath, externalUrl: redactedUrl(externalUrl) }, 'Listening on');
     return daemon;
   }
 

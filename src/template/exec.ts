@@ -461,7 +461,14 @@ class State {
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
     const type = typeOf(receiver);
     const method = type.methods?.get(fieldName);
-    if (method !== undefined) return this.evalCall(dot, { spec: method, receiver }, node, fieldName, args, final);
+    if (method !== undefined) {
+      const numIn = (args === undefined ? 0 : args.length - 1) + (final !== MISSING ? 1 : 0);
+      // Go checks the argument count first, then that the method returns one value (or one and an error).
+      if (method.results !== undefined && numIn === method.params.length) {
+        this.errorf(`can't call method/function ${JSON.stringify(fieldName)} with ${method.results} results`);
+      }
+      return this.evalCall(dot, { spec: method, receiver }, node, fieldName, args, final);
+    }
     const hasArgs = (args !== undefined && args.length > 1) || final !== MISSING;
     if (receiver instanceof GoStruct && receiver.fields.has(fieldName)) {
       if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);

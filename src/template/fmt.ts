@@ -11,6 +11,7 @@ import {
   numberOf,
   stringOf,
   typeOf,
+  type GoType,
   type GoValue,
 } from './values.js';
 import { compareStrings } from '../labels/labels.js';
@@ -99,9 +100,12 @@ class Printer {
       case 'X':
         this.fmtHex(utf8.encode(this.truncate(s)), verb);
         return;
-      case 'q':
-        this.pad(this.f.sharp && !/[`\x00-\x08\x0a-\x1f\x7f]/.test(s) ? '`' + s + '`' : goQuote(this.truncate(s)));
+      case 'q': {
+        // Go's fmtQ: truncate first; %#q backquotes what strconv.CanBackquote allows; %+q is ASCII-only.
+        const t = this.truncate(s);
+        this.pad(this.f.sharp && !/[`\x00-\x08\x0a-\x1f\x7f\ufeff\ud800-\udfff]/u.test(t) ? '`' + t + '`' : goQuote(t, this.f.plus));
         return;
+      }
       default:
         this.badVerb(verb, s);
     }
@@ -147,7 +151,7 @@ class Printer {
         this.pad(String.fromCodePoint(validRune(n)));
         return;
       case 'q':
-        this.pad(quoteRune(validRune(n)));
+        this.pad(quoteRune(validRune(n), this.f.plus));
         return;
       case 'U': {
         let s = 'U+' + abs.toString(16).toUpperCase().padStart(4, '0');
@@ -219,6 +223,7 @@ class Printer {
       this.padNoZero(num);
       return;
     }
+    if (this.f.sharp) num = sharpFloat(num, fmtVerb === 'g' || fmtVerb === 'G' ? (prec === -1 ? 6 : prec) : 0);
     if (this.f.plus || num[0] !== '+') {
       if (this.f.zero && this.f.wid !== undefined && this.f.wid > num.length) {
         this.out += num[0];
@@ -249,6 +254,45 @@ class Printer {
     this.erroring = false;
   }
 
+  /** `%#v` of a map, slice or struct: Go syntax, `template.KV{"a":"b"}`, `T{Name:"x", …}`. */
+  private goSyntax(v: GoValue, type: GoType, depth: number): void {
+    if (type.goStringer) {
+      this.out += type.goStringer(v);
+      return;
+    }
+    const list = (items: readonly string[]): string => items.join(', ');
+    const sub = (x: GoValue): string => {
+      const p = new Printer();
+      p.f.sharpV = true;
+      p.printValue(x, 'v', depth + 1);
+      return p.out;
+    };
+    switch (kindOf(v)) {
+      case 'map': {
+        const m = v as GoMap;
+        const keys = [...m.entries.keys()].sort(compareStrings);
+        this.out += `${type.name}{${list(keys.map((k) => `${sub(k)}:${sub(m.entries.get(k))}`))}}`;
+        return;
+      }
+      case 'slice':
+        this.out += `${type.name}{${list((v as GoSlice).items.map(sub))}}`;
+        return;
+      default: {
+        const s = v as GoStruct;
+        if (s instanceof GoStruct && s.pointer) {
+          if (depth > 0) {
+            this.out += `(${type.name})(0xc000010000)`;
+            return;
+          }
+          this.out += '&';
+        }
+        const name = type.name.replace(/^\*/, '');
+        const fields = (type.fields ?? []).map((f: string) => `${f}:${sub(s instanceof GoStruct ? s.fields.get(f) : undefined)}`);
+        this.out += `${name}{${list(fields)}}`;
+      }
+    }
+  }
+
   /** Go's printArg/printValue: formats one operand for a verb. */
   printValue(v: GoValue, verb: string, depth: number): void {
     if (v === undefined || v === null) {
@@ -264,6 +308,10 @@ class Printer {
     // Stringer: time.Time, time.Duration, time.Month print through String().
     if (!this.erroring && type.stringer && !this.f.sharpV && 'vsxXq'.includes(verb)) {
       this.fmtString(type.stringer(v), verb);
+      return;
+    }
+    if (this.f.sharpV && verb === 'v' && (kindOf(v) === 'map' || kindOf(v) === 'slice' || kindOf(v) === 'struct')) {
+      this.goSyntax(v, type, depth);
       return;
     }
     switch (kindOf(v)) {
@@ -334,11 +382,33 @@ function validRune(n: number): number {
   return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? n : 0xfffd;
 }
 
-function quoteRune(r: number): string {
+/**
+ * Go's `#` flag on a formatted float (sign first): always a decimal point, and for %g the
+ * trailing zeros kept up to `digits` significant digits (`%#g` of 1.0 is 1.00000).
+ */
+function sharpFloat(num: string, digits: number): string {
+  const exp = num.search(/[eE]/);
+  let mant = exp < 0 ? num : num.slice(0, exp);
+  const tail = exp < 0 ? '' : num.slice(exp);
+  let sawNonzero = false;
+  for (const c of mant.slice(1)) {
+    if (c === '.') continue;
+    if (c !== '0') sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!mant.includes('.')) {
+    // A lone leading 0 counts once.
+    if (mant.length === 2 && mant[1] === '0') digits--;
+    mant += '.';
+  }
+  return mant + '0'.repeat(Math.max(0, digits)) + tail;
+}
+
+function quoteRune(r: number, asciiOnly: boolean): string {
   const ch = String.fromCodePoint(r);
   if (ch === "'") return "'\\''";
   if (ch === '"') return `'"'`;
-  const q = goQuote(ch);
+  const q = goQuote(ch, asciiOnly);
   return "'" + q.slice(1, -1) + "'";
 }
 

@@ -9,6 +9,7 @@ import {
   GoFloat,
   GoNamed,
   methods,
+  T_INT,
   T_STRING,
   type GoType,
   type GoValue,
@@ -109,6 +110,9 @@ export function formatGoDuration(ns: number): string {
   return neg ? '-' + out : out;
 }
 
+// T_DURATION cannot name itself while being defined; an equal descriptor serves for its parameters.
+const DURATION_PARAM: GoType = { name: 'time.Duration', kind: 'int', named: true, underlying: 'int64' };
+
 export const T_DURATION: GoType = {
   name: 'time.Duration',
   kind: 'int',
@@ -122,8 +126,25 @@ export const T_DURATION: GoType = {
     Hours: { params: [], impl: (_a, _e, r) => new GoFloat(durationNs(r) / (3600 * NS_PER_SEC)) },
     Milliseconds: { params: [], impl: (_a, _e, r) => Math.trunc(durationNs(r) / 1e6) },
     Nanoseconds: { params: [], impl: (_a, _e, r) => durationNs(r) },
+    Microseconds: { params: [], impl: (_a, _e, r) => Math.trunc(durationNs(r) / 1e3) },
+    Truncate: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(truncateDuration(durationNs(r), durationNs(a[0]))) },
+    Round: { params: [DURATION_PARAM], impl: (a, _e, r) => duration(roundDuration(durationNs(r), durationNs(a[0]))) },
+    Abs: { params: [], impl: (_a, _e, r) => duration(Math.abs(durationNs(r))) },
   }),
 };
+
+/** Go's Duration.Truncate: toward zero to a multiple of m; m ≤ 0 leaves d as it is. */
+function truncateDuration(d: number, m: number): number {
+  return m <= 0 ? d : d - (d % m);
+}
+
+/** Go's Duration.Round: to the nearest multiple of m, halfway away from zero; m ≤ 0 leaves d. */
+function roundDuration(d: number, m: number): number {
+  if (m <= 0) return d;
+  const r = Math.abs(d % m);
+  if (r + r < m) return d < 0 ? d + r : d - r;
+  return d < 0 ? d - m + r : d + m - r;
+}
 
 /** A time.Duration value of `ns` nanoseconds. */
 export function duration(ns: number): GoNamed {
@@ -469,12 +490,23 @@ export const T_TIME: GoType = {
   underlying: 'struct time.Time',
   fields: [],
   stringer: (v) => asTime(v).toString(),
+  goStringer: (v) => goStringTime(asTime(v)),
   methods: methods({
     String: { params: [], impl: (_a, _e, r) => asTime(r).toString() },
     Format: { params: [T_STRING], impl: (a, _e, r) => asTime(r).format(a[0] as string) },
     Unix: { params: [], impl: (_a, _e, r) => asTime(r).sec },
     UnixMilli: { params: [], impl: (_a, _e, r) => asTime(r).sec * 1000 + Math.floor(asTime(r).nsec / 1e6) },
     UnixNano: { params: [], impl: (_a, _e, r) => asTime(r).sec * NS_PER_SEC + asTime(r).nsec },
+    UnixMicro: { params: [], impl: (_a, _e, r) => asTime(r).sec * 1_000_000 + Math.floor(asTime(r).nsec / 1e3) },
+    GoString: { params: [], impl: (_a, _e, r) => goStringTime(asTime(r)) },
+    // Several results: Go's templates cannot call these; they are here for Go's error.
+    Date: { params: [], results: 3, impl: () => undefined },
+    Clock: { params: [], results: 3, impl: () => undefined },
+    ISOWeek: { params: [], results: 2, impl: () => undefined },
+    Zone: { params: [], results: 2, impl: () => undefined },
+    ZoneBounds: { params: [], results: 2, impl: () => undefined },
+    IsDST: { params: [], impl: (_a, _e, r) => isDst(asTime(r)) },
+    AddDate: { params: [T_INT, T_INT, T_INT], impl: (a, _e, r) => addDate(asTime(r), a[0] as number, a[1] as number, a[2] as number) },
     UTC: { params: [], impl: (_a, _e, r) => asTime(r).in(UTC) },
     Local: { params: [], impl: (_a, _e, r) => asTime(r).in(localZone()) },
     IsZero: { params: [], impl: (_a, _e, r) => asTime(r).isZero() },
@@ -495,8 +527,64 @@ export const T_TIME: GoType = {
       params: [T_DURATION],
       impl: (a, _e, r) => addNs(asTime(r), Number((a[0] as GoNamed).value)),
     },
+    Truncate: { params: [T_DURATION], impl: (a, _e, r) => roundTime(asTime(r), durationNs(a[0]), false) },
+    Round: { params: [T_DURATION], impl: (a, _e, r) => roundTime(asTime(r), durationNs(a[0]), true) },
   }),
 };
+
+/**
+ * Go's Time.Truncate / Time.Round: to a multiple of d counted from the zero time (1 January of
+ * year 1, UTC, not the Unix epoch: it matters for d that is not a divisor of a day), halfway
+ * rounding up; d ≤ 0 leaves t as it is. The zone is kept.
+ */
+function roundTime(t: GoTime, d: number, round: boolean): GoTime {
+  if (d <= 0) return t;
+  const dn = BigInt(d);
+  const abs = BigInt(t.sec - ZERO_TIME_UNIX_SEC) * BigInt(NS_PER_SEC) + BigInt(t.nsec);
+  const r = Number(((abs % dn) + dn) % dn);
+  return addNs(t, round && r + r >= d ? d - r : -r);
+}
+
+/** Civil date → days since 1970-01-01 (H. Hinnant's algorithm); month and day may overflow. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5);
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468 + (day - 1);
+}
+
+/**
+ * Go's Time.AddDate: the civil date moved by years, months and days in t's zone, then
+ * normalised (October 31 + 1 month is December 1), clock and zone kept.
+ */
+function addDate(t: GoTime, years: number, months: number, days: number): GoTime {
+  const c = t.civil();
+  const m0 = c.month - 1 + months;
+  const year = c.year + years + Math.floor(m0 / 12);
+  const month = (((m0 % 12) + 12) % 12) + 1;
+  const local = (daysFromCivil(year, month, 1) + c.day - 1 + days) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+  // Go's Date: the offset at the local time read as UTC, corrected once if the instant it gives falls elsewhere.
+  const guess = t.zone.lookup(local).offsetSec;
+  const offset = t.zone.lookup(local - guess).offsetSec;
+  return new GoTime(local - offset, t.nsec, t.zone);
+}
+
+/** Whether t's zone is on summer time then: its offset is above the year's lower one (January or July). */
+function isDst(t: GoTime): boolean {
+  const year = t.civil().year;
+  const jan = t.zone.lookup(daysFromCivil(year, 1, 1) * 86400).offsetSec;
+  const jul = t.zone.lookup(daysFromCivil(year, 7, 1) * 86400).offsetSec;
+  return t.zone.lookup(t.sec).offsetSec > Math.min(jan, jul);
+}
+
+/** Go's Time.GoString: `time.Date(2024, time.January, 2, 15, 4, 5, 0, time.UTC)`. */
+function goStringTime(t: GoTime): string {
+  const c = t.civil();
+  const zone = t.zone === UTC ? 'time.UTC' : t.zone.name === 'Local' ? 'time.Local' : `time.Location(${JSON.stringify(t.zone.name)})`;
+  return `time.Date(${c.year}, time.${LONG_MONTHS[c.month - 1]}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${c.nsec}, ${zone})`;
+}
 
 // T_TIME cannot name itself while being defined; an equal descriptor serves for its parameters.
 function timeParam(): GoType {

@@ -33,6 +33,8 @@ export interface GoType {
   readonly methods?: ReadonlyMap<string, GoMethod>;
   /** The String() method, which fmt uses to print the value. */
   readonly stringer?: (v: GoValue) => string;
+  /** GoStringer: what `%#v` prints (time.Time's `time.Date(…)`). */
+  readonly goStringer?: (v: GoValue) => string;
 }
 
 /** A Go function or method signature plus its implementation. */
@@ -46,6 +48,11 @@ export interface GoFuncSpec {
 
 export interface GoMethod extends GoFuncSpec {
   readonly impl: (args: GoValue[], env: CallEnv, receiver?: GoValue) => GoValue;
+  /**
+   * For a Go method templates cannot call because it returns several values (time.Time's
+   * Date, Clock, Zone…): how many. Calling it fails as in Go; `impl` is never run.
+   */
+  readonly results?: number;
 }
 
 /** What functions may read from the execution: the injected clock. */

@@ -24,8 +24,9 @@ function hex(n: number, width: number): string {
  * short escapes \a\b\f\n\r\t\v, `\xHH` below U+0020 and for U+007F, `\uHHHH` / `\UHHHHHHHH`
  * for other non-printable runes. A lone UTF-16 surrogate stands for bytes Go would see as
  * invalid UTF-8, so it is printed byte by byte as `\xHH`.
+ * With `asciiOnly`, strconv.QuoteToASCII: every rune past U+007E is escaped as well (fmt's `%+q`).
  */
-export function goQuote(s: string): string {
+export function goQuote(s: string, asciiOnly = false): string {
   if (PLAIN_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
@@ -34,7 +35,7 @@ export function goQuote(s: string): string {
       out += '\\' + ch;
     } else if (r >= 0xd800 && r <= 0xdfff) {
       for (const b of wtf8(r)) out += '\\x' + hex(b, 2);
-    } else if (r === 0x20 || PRINTABLE.test(ch)) {
+    } else if (r === 0x20 || ((!asciiOnly || r < 0x7f) && PRINTABLE.test(ch))) {
       out += ch;
     } else if (SHORT_ESCAPES[r] !== undefined) {
       out += SHORT_ESCAPES[r];

@@ -4,6 +4,7 @@
  * import (the `healthcheck` command uses it without loading the daemon).
  */
 import { AlertrouterError } from '../util/errors.js';
+import { goExternalUrlString } from '../util/gourl.js';
 
 export class ListenAddressError extends AlertrouterError {
   constructor(address: string) {
@@ -58,7 +59,9 @@ export function resolveWebUrls(options: {
     );
   }
   const path = url.pathname.replace(/\/+$/, '');
-  const externalUrl = `${url.protocol}//${url.host}${path}${url.search}`;
+  // Templates see it as Alertmanager prints it (Go's URL.String()), not as WHATWG normalises it.
+  const externalUrl = goExternalUrlString(external);
+  if (externalUrl === undefined) throw new WebUrlError(`--web.external-url ${JSON.stringify(external)}: invalid URL escape (want %XX with hex digits XX)`);
   const prefix = options.routePrefix === '' ? path : options.routePrefix;
   return { externalUrl, routePrefix: '/' + prefix.replace(/^\/+|\/+$/g, '') };
 }

@@ -598,6 +598,9 @@ describe('resolveWebUrls', () => {
     { externalUrl: 'https://alerts.example.com/am/', routePrefix: '', listenAddress: ':9093', want: { externalUrl: 'https://alerts.example.com/am', routePrefix: '/am' } },
     { externalUrl: 'http://x:1/a/b', routePrefix: 'inner/', listenAddress: ':9093', want: { externalUrl: 'http://x:1/a/b', routePrefix: '/inner' } },
     { externalUrl: 'http://x', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'http://x', routePrefix: '/' } },
+    // Go's URL.String(), as Alertmanager prints it: host case, user info, default port, fragment kept.
+    { externalUrl: 'HTTP://u:p@AM.Example:80/a b/?q=1#f', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'http://u:p@AM.Example:80/a%20b?q=1#f', routePrefix: '/' } },
+    { externalUrl: 'https://x/a%2Fb', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'https://x/a%2Fb', routePrefix: '/' } },
   ];
   for (const c of cases) {
     test(`external ${JSON.stringify(c.externalUrl)}, prefix ${JSON.stringify(c.routePrefix)}, listen ${c.listenAddress}`, () => {
