@@ -29,6 +29,20 @@ export class WebUrlError extends AlertrouterError {
 }
 
 /**
+ * The route prefix a URL path gives, as Alertmanager takes it: Go routes by the decoded path
+ * (`/a%2Fb` serves under /a/b), while requests here are routed by the path as sent, so the
+ * decoded path is escaped again the way clients send it (`c d` as `c%20d`). As it is when its
+ * %XX escapes do not decode to UTF-8.
+ */
+function prefixOfPath(path: string): string {
+  try {
+    return encodeURI(decodeURIComponent(path)).replace(/[?#]/g, (c) => (c === '?' ? '%3F' : '%23'));
+  } catch {
+    return path;
+  }
+}
+
+/**
  * Alertmanager's external URL and route prefix rules: without `--web.external-url` the URL
  * is `http://<hostname>:<listen port>`; the URL's path loses its trailing slash; the route
  * prefix defaults to that path and is normalised to `/` or `/a/b`. Throws WebUrlError.
@@ -58,10 +72,9 @@ export function resolveWebUrls(options: {
       `--web.external-url ${JSON.stringify(external)}: invalid ${JSON.stringify(url.protocol.slice(0, -1))} scheme, only 'http' and 'https' are supported`,
     );
   }
-  const path = url.pathname.replace(/\/+$/, '');
   // Templates see it as Alertmanager prints it (Go's URL.String()), not as WHATWG normalises it.
   const externalUrl = goExternalUrlString(external);
   if (externalUrl === undefined) throw new WebUrlError(`--web.external-url ${JSON.stringify(external)}: invalid URL escape (want %XX with hex digits XX)`);
-  const prefix = options.routePrefix === '' ? path : options.routePrefix;
+  const prefix = options.routePrefix === '' ? prefixOfPath(url.pathname) : options.routePrefix;
   return { externalUrl, routePrefix: '/' + prefix.replace(/^\/+|\/+$/g, '') };
 }

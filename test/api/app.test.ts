@@ -601,6 +601,8 @@ describe('resolveWebUrls', () => {
     // Go's URL.String(), as Alertmanager prints it: host case, user info, default port, fragment kept.
     { externalUrl: 'HTTP://u:p@AM.Example:80/a b/?q=1#f', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'http://u:p@AM.Example:80/a%20b?q=1#f', routePrefix: '/' } },
     { externalUrl: 'https://x/a%2Fb', routePrefix: '/', listenAddress: ':9093', want: { externalUrl: 'https://x/a%2Fb', routePrefix: '/' } },
+    // The default prefix is Go's decoded URL.Path: Alertmanager 0.25 serves this one under /a/b/c d.
+    { externalUrl: 'https://x/a%2Fb/c%20d', routePrefix: '', listenAddress: ':9093', want: { externalUrl: 'https://x/a%2Fb/c%20d', routePrefix: '/a/b/c%20d' } },
   ];
   for (const c of cases) {
     test(`external ${JSON.stringify(c.externalUrl)}, prefix ${JSON.stringify(c.routePrefix)}, listen ${c.listenAddress}`, () => {
