@@ -48,6 +48,15 @@ function unescapePath(s: string): string | undefined {
 }
 
 /**
+ * A path as Go escapes it once decoded (URL.EscapedPath of URL.Path): `/a%2Fb/c%20d` gives
+ * `/a/b/c%20d`. Undefined for a bad %-escape.
+ */
+export function reescapePath(path: string): string | undefined {
+  const decoded = unescapePath(path);
+  return decoded === undefined ? undefined : escapePath(decoded);
+}
+
+/**
  * What Alertmanager makes of --web.external-url: Go's url.Parse, the path's trailing slashes
  * trimmed, then URL.String(). Unlike WHATWG URL serialising, the scheme is lower-cased but the
  * user info, host (its case too), port (a default one too), query and fragment stay as written;

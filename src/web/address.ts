@@ -4,7 +4,7 @@
  * import (the `healthcheck` command uses it without loading the daemon).
  */
 import { AlertrouterError } from '../util/errors.js';
-import { goExternalUrlString } from '../util/gourl.js';
+import { goExternalUrlString, reescapePath } from '../util/gourl.js';
 
 export class ListenAddressError extends AlertrouterError {
   constructor(address: string) {
@@ -25,20 +25,6 @@ export function parseListenAddress(address: string): { host: string | undefined;
 export class WebUrlError extends AlertrouterError {
   constructor(message: string) {
     super('bad_web_url', message);
-  }
-}
-
-/**
- * The route prefix a URL path gives, as Alertmanager takes it: Go routes by the decoded path
- * (`/a%2Fb` serves under /a/b), while requests here are routed by the path as sent, so the
- * decoded path is escaped again the way clients send it (`c d` as `c%20d`). As it is when its
- * %XX escapes do not decode to UTF-8.
- */
-function prefixOfPath(path: string): string {
-  try {
-    return encodeURI(decodeURIComponent(path)).replace(/[?#]/g, (c) => (c === '?' ? '%3F' : '%23'));
-  } catch {
-    return path;
   }
 }
 
@@ -75,6 +61,9 @@ export function resolveWebUrls(options: {
   // Templates see it as Alertmanager prints it (Go's URL.String()), not as WHATWG normalises it.
   const externalUrl = goExternalUrlString(external);
   if (externalUrl === undefined) throw new WebUrlError(`--web.external-url ${JSON.stringify(external)}: invalid URL escape (want %XX with hex digits XX)`);
-  const prefix = options.routePrefix === '' ? prefixOfPath(url.pathname) : options.routePrefix;
+  // The default prefix is the URL's path as Alertmanager routes by it, Go's decoded path (`/a%2Fb`
+  // serves under /a/b); requests here are routed by the path as sent, so it is escaped again as
+  // Go escapes it, as the links it prints do (`c d` as `c%20d`).
+  const prefix = options.routePrefix === '' ? (reescapePath(url.pathname) ?? url.pathname) : options.routePrefix;
   return { externalUrl, routePrefix: '/' + prefix.replace(/^\/+|\/+$/g, '') };
 }
