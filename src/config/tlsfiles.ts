@@ -10,8 +10,8 @@
  * without a reload; this check only refuses a configuration that could not send at all.
  */
 import { readFileSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { createSecureContext } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { checkX509KeyPair } from '../util/x509.js';
 import { ConfigError } from './errors.js';
 import type { Config, HttpClientConfig, RouteConfig, TlsConfig } from './types.js';
 import { nodeAtPath, parseYamlTree } from './yamltree.js';
@@ -77,8 +77,7 @@ function tlsProblem(tls: TlsConfig): Problem | undefined {
       return { key: cert.error ? 'cert_file' : 'key_file', problem: `unable to read specified ${pair}: ${error.message}`, seen, wanted: 'readable PEM files', cause: error };
     }
     try {
-      createPrivateKey(key.text!);
-      createSecureContext({ cert: cert.text!, key: key.text! });
+      checkX509KeyPair(cert.text!, key.text!);
     } catch (err) {
       return { key: 'cert_file', problem: `unable to use specified ${pair}: ${(err as Error).message}`, seen, wanted: 'a PEM certificate and its private key', cause: err };
     }

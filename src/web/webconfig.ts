@@ -12,12 +12,12 @@
  * from the web config file's folder. parseWebConfig is pure; readTlsMaterial reads the
  * certificate files and checks they are usable, as the toolkit does at start.
  */
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 import { AlertrouterError } from '../util/errors.js';
+import { checkX509KeyPair } from '../util/x509.js';
 
 /** A web configuration file alertrouter refuses (at start: it does not start; later: requests fail). */
 export class WebConfigError extends AlertrouterError {
@@ -245,8 +245,7 @@ export function readTlsMaterial(tls: TlsServerSettings, path: string): TlsMateri
   const key = read(tls.keyFile, 'key_file');
   const ca = tls.clientCaFile === undefined ? undefined : read(tls.clientCaFile, 'client_ca_file');
   try {
-    const certificate = new X509Certificate(cert);
-    if (!certificate.checkPrivateKey(createPrivateKey(key))) throw new Error('private key does not match public key');
+    checkX509KeyPair(cert, key);
   } catch (err) {
     throw new WebConfigError(`web config "${path}": failed to load X509KeyPair from "${tls.certFile}" and "${tls.keyFile}": ${(err as Error).message}`, { cause: err });
   }
