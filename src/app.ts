@@ -91,6 +91,17 @@ interface Generation {
   readonly integrations: ReadonlyMap<string, readonly Notifier[]>;
 }
 
+/**
+ * The configuration file as the daemon runs it, at start and on every reload: loaded, its
+ * templates parsed, and its integrations' TLS files checked (checkIntegrationTlsFiles).
+ */
+async function loadRunnableConfig(file: string): Promise<{ config: Config; templates: Templates }> {
+  const config = await loadConfigFile(file);
+  const templates = await Templates.load(config.templates);
+  checkIntegrationTlsFiles(config);
+  return { config, templates };
+}
+
 export class Daemon {
   readonly externalUrl: string;
   private readonly options: DaemonOptions;
@@ -154,9 +165,7 @@ export class Daemon {
       listenAddress: options.listenAddress,
       hostname: hostname(),
     });
-    const config = await loadConfigFile(options.configFile);
-    const templates = await Templates.load(config.templates);
-    checkIntegrationTlsFiles(config);
+    const { config, templates } = await loadRunnableConfig(options.configFile);
 
     const opened: Array<{ close(): unknown }> = [];
     let daemon: Daemon;
@@ -227,9 +236,7 @@ export class Daemon {
     this.logger.info({ file }, 'Loading configuration file');
     let fresh: Generation;
     try {
-      const config = await loadConfigFile(file);
-      const templates = await Templates.load(config.templates);
-      checkIntegrationTlsFiles(config);
+      const { config, templates } = await loadRunnableConfig(file);
       fresh = this.buildGeneration(config, templates);
     } catch (err) {
       this.metrics.configLoaded({ ok: false });
